@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test suite: installs what is missing, builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer, then runs ctest (labels unit, integration, lint).
+#   scripts/test.sh                 # everything
+#   scripts/test.sh -L unit         # extra arguments go to ctest
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+ensure_packages "${PACKAGES[@]}"
+cd "$ROOT"
+build_preset asan
+log "testing"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --preset asan --parallel "$(nproc)" "$@"

@@ -1,0 +1,13 @@
+// payment-service: the service's executable; it serves /health/live, /health/ready and /metrics.
+#include <shop/app/app.hpp>
+
+int main()
+{
+    return shop::run_main("payment-service", [] {
+        auto const env = shop::config::Env::from_process();
+        shop::App app{shop::AppConfig::from_env(env, "payment-service", 3003)};
+        shop::http::Router routes;
+        app.serve(std::move(routes));
+        return app.run();
+    });
+}

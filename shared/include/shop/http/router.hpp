@@ -1,0 +1,52 @@
+#pragma once
+// The route table: method + path pattern ("/api/users/:id") → handler. Literal segments
+// win over parameters, so "/api/users/me" beats "/api/users/:id" whatever the order.
+#include <shop/http/request.hpp>
+#include <shop/http/response.hpp>
+#include <shop/net/asio.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shop::http {
+
+using Handler = std::function<awaitable<Response>(Request&)>;
+
+struct Route {
+    std::size_t id; // position in the table, 0-based
+    Verb method;
+    std::string pattern;
+    std::vector<std::string> segments; // ":name" for a parameter
+    std::size_t param_count;
+    Handler handler;
+};
+
+struct Match {
+    Route const* route = nullptr;
+    Request::Params params;
+    std::string allowed; // when only the method was wrong: "GET, HEAD" for an Allow header
+};
+
+class Router {
+public:
+    Router& get(std::string_view pattern, Handler handler);
+    Router& post(std::string_view pattern, Handler handler);
+    Router& put(std::string_view pattern, Handler handler);
+    Router& patch(std::string_view pattern, Handler handler);
+    Router& del(std::string_view pattern, Handler handler);
+    // Throws std::invalid_argument for a malformed pattern or a route registered twice.
+    Router& add(Verb method, std::string_view pattern, Handler handler);
+
+    // HEAD falls back to the GET route. A single trailing slash is ignored.
+    Match match(Verb method, std::string_view path) const;
+
+    std::vector<std::unique_ptr<Route>> const& routes() const { return routes_; }
+
+private:
+    std::vector<std::unique_ptr<Route>> routes_; // unique_ptr: Requests point into routes
+};
+
+} // namespace shop::http

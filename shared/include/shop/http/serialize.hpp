@@ -1,0 +1,23 @@
+#pragma once
+// Writes a response head straight into a reused buffer: no per-response allocation.
+#include <shop/http/response.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace shop::http {
+
+struct HeadOptions {
+    std::string_view request_id;
+    bool keep_alive = true;
+    bool http10 = false; // an HTTP/1.0 client needs "Connection: keep-alive" to keep it
+};
+
+// Appends the status line, headers and the blank line to `out` (which is cleared first).
+void serialize_head(std::string& out, Response const& response, HeadOptions const& options);
+
+// The current time as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), formatted once a second per
+// thread.
+std::string_view http_date();
+
+} // namespace shop::http

@@ -1,0 +1,61 @@
+#pragma once
+// HTTP/1.1 server: one coroutine per connection over a multi-threaded io_context,
+// keep-alive, limits (413, 431), read/idle timeouts, one access-log line and two metric
+// updates per request, graceful drain.
+#include <shop/http/connection_table.hpp>
+#include <shop/http/http_metrics.hpp>
+#include <shop/http/router.hpp>
+#include <shop/http/server_options.hpp>
+#include <shop/metrics/registry.hpp>
+#include <shop/net/asio.hpp>
+
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace shop::http {
+
+class Server : public std::enable_shared_from_this<Server> {
+public:
+    // Binds and listens at once (throws when the address is taken), serves after start().
+    static std::shared_ptr<Server> create(net::io_context& io, ServerOptions options, Router routes,
+                                          metrics::Registry& registry);
+
+    std::uint16_t port() const noexcept { return port_; }
+    void start();
+
+    // Graceful stop: the listener closes, requests in flight finish and are answered with
+    // "Connection: close", idle connections close once none is busy. `on_drained` runs
+    // when the last connection is gone (at once if there is none).
+    void drain(std::function<void()> on_drained);
+    // The bound ran out: every connection is shut, busy or not.
+    void close_all();
+
+    bool draining() const noexcept { return draining_.load(std::memory_order_acquire); }
+
+    Server(net::io_context& io, ServerOptions options, Router routes, metrics::Registry& registry);
+
+private:
+    awaitable<void> accept_loop();
+    awaitable<void> sweep_loop();
+    awaitable<void> session(tcp::socket socket);
+    awaitable<void> serve(tcp::socket& socket, Connection& connection);
+    awaitable<Response> dispatch(Request& request, Route const*& matched);
+    awaitable<void> reject(tcp::socket& socket, Connection& connection, Error const& error,
+                           std::string& head);
+
+    net::io_context& io_;
+    ServerOptions options_;
+    Router routes_;
+    HttpMetrics metrics_;
+    net::strand<net::io_context::executor_type> strand_; // acceptor and sweeper
+    tcp::acceptor acceptor_;
+    net::steady_timer sweep_timer_;
+    std::uint16_t port_ = 0;
+    ConnectionTable connections_;
+    std::atomic<bool> draining_{false};
+};
+
+} // namespace shop::http

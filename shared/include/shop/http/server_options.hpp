@@ -1,0 +1,19 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace shop::http {
+
+struct ServerOptions {
+    std::string host = "0.0.0.0";
+    std::uint16_t port = 0;               // 0: any free port (tests read it back from the log)
+    std::size_t body_limit = 1024 * 1024; // BODY_LIMIT → 413 beyond it
+    std::size_t header_limit = 16 * 1024; // → 431 beyond it
+    std::chrono::milliseconds header_timeout{10'000};    // first byte → end of the head
+    std::chrono::milliseconds request_timeout{30'000};   // reading the body; writing the response
+    std::chrono::milliseconds keep_alive_timeout{5'000}; // idle between requests
+};
+
+} // namespace shop::http

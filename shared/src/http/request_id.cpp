@@ -1,0 +1,56 @@
+#include <shop/http/request_id.hpp>
+
+#include <array>
+#include <cstdint>
+#include <random>
+
+namespace shop::http {
+
+bool is_sane_request_id(std::string_view id) noexcept
+{
+    if (id.empty() || id.size() > kMaxRequestIdLength)
+        return false;
+    for (char const c : id) {
+        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+std::string new_uuid()
+{
+    // One generator per thread, seeded from the OS: no lock on the request path.
+    thread_local std::mt19937_64 engine{[] {
+        std::random_device device;
+        std::seed_seq seed{device(), device(), device(), device()};
+        return std::mt19937_64{seed};
+    }()};
+    std::array<std::uint8_t, 16> bytes{};
+    for (std::size_t i = 0; i < bytes.size(); i += 8) {
+        auto const word = engine();
+        for (std::size_t j = 0; j < 8; ++j)
+            bytes[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+    }
+    bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40); // version 4
+    bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80); // RFC 4122 variant
+
+    constexpr std::string_view kHex = "0123456789abcdef";
+    std::string out;
+    out.reserve(36);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out.push_back('-');
+        out.push_back(kHex[bytes[i] >> 4]);
+        out.push_back(kHex[bytes[i] & 0x0f]);
+    }
+    return out;
+}
+
+std::string request_id_from(std::string_view header_value)
+{
+    return is_sane_request_id(header_value) ? std::string{header_value} : new_uuid();
+}
+
+} // namespace shop::http

@@ -1,0 +1,324 @@
+#include <shop/http/error.hpp>
+#include <shop/http/request_id.hpp>
+#include <shop/http/serialize.hpp>
+#include <shop/http/server.hpp>
+#include <shop/log/log.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+
+namespace shop::http {
+namespace {
+
+namespace wire = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr std::size_t kReadSize = 16 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// Deadlines are checked this often: a quarter of the shortest timeout, within 50 ms..1 s.
+std::chrono::milliseconds sweep_interval(ServerOptions const& o)
+{
+    auto const shortest = std::min({o.header_timeout, o.request_timeout, o.keep_alive_timeout});
+    return std::clamp<std::chrono::milliseconds>(shortest / 4, 50ms, 1000ms);
+}
+
+// What a failed read means for the client: an error response, or a silent close.
+std::optional<Error> read_failure(boost::system::error_code ec, bool started, bool timed_out)
+{
+    if (ec == wire::error::header_limit)
+        return Error{Status::request_header_fields_too_large, "Request header fields too large"};
+    if (ec == wire::error::body_limit)
+        return Error{Status::payload_too_large, "request entity too large"};
+    if (timed_out)
+        return started ? std::optional{Error{Status::request_timeout, "Request timeout"}}
+                       : std::nullopt;
+    if (ec == wire::error::end_of_stream || ec == wire::error::partial_message)
+        return std::nullopt; // the client went away
+    if (ec.category() == wire::make_error_code(wire::error::bad_method).category())
+        return Error{Status::bad_request, "Malformed HTTP request"};
+    return std::nullopt; // socket errors: nobody to answer
+}
+
+std::string_view method_label(Request const& request)
+{
+    return request.method() == Verb::unknown ? std::string_view{"OTHER"} : request.method_name();
+}
+
+// One line per request, in pino-http's spirit; responseTime in milliseconds, to the µs.
+void log_access(Request const& request, unsigned status, double seconds)
+{
+    log::Line line{status >= 500 ? log::Level::error : log::Level::info, request.log_context()};
+    line.field("method", request.method_name()).field("url", request.target());
+    if (!request.route().empty())
+        line.field("route", request.route());
+    line.field("statusCode", status)
+        .field("responseTime", std::round(seconds * 1e6) / 1e3)
+        .emit("request completed");
+}
+
+// Keeps a connection in the table for exactly as long as its coroutine lives.
+class Registration {
+public:
+    Registration(ConnectionTable& table, Connection& connection)
+        : table_{table}, connection_{connection}
+    {
+        table_.add(connection_);
+    }
+    ~Registration() { table_.remove(connection_); }
+    Registration(Registration const&) = delete;
+    Registration& operator=(Registration const&) = delete;
+
+private:
+    ConnectionTable& table_;
+    Connection& connection_;
+};
+
+} // namespace
+
+std::shared_ptr<Server> Server::create(net::io_context& io, ServerOptions options, Router routes,
+                                       metrics::Registry& registry)
+{
+    return std::make_shared<Server>(io, std::move(options), std::move(routes), registry);
+}
+
+Server::Server(net::io_context& io, ServerOptions options, Router routes,
+               metrics::Registry& registry)
+    : io_{io}, options_{std::move(options)}, routes_{std::move(routes)},
+      metrics_{registry, routes_.routes().size()}, strand_{net::make_strand(io)}, acceptor_{io},
+      sweep_timer_{strand_}
+{
+    tcp::endpoint const endpoint{net::ip::make_address(options_.host), options_.port};
+    try {
+        acceptor_.open(endpoint.protocol());
+        acceptor_.set_option(tcp::acceptor::reuse_address(true));
+        acceptor_.bind(endpoint);
+        acceptor_.listen(net::socket_base::max_listen_connections);
+    } catch (boost::system::system_error const& e) {
+        throw std::runtime_error{fmt::format("cannot listen on {}:{}: {}", options_.host,
+                                             options_.port, e.code().message())};
+    }
+    port_ = acceptor_.local_endpoint().port();
+}
+
+void Server::start()
+{
+    net::co_spawn(strand_, accept_loop(), net::detached);
+    net::co_spawn(strand_, sweep_loop(), net::detached);
+}
+
+void Server::drain(std::function<void()> on_drained)
+{
+    if (draining_.exchange(true, std::memory_order_acq_rel))
+        return;
+    net::post(strand_, [self = shared_from_this()] {
+        boost::system::error_code ignored;
+        self->acceptor_.close(ignored);
+    });
+    connections_.on_empty(std::move(on_drained));
+    connections_.close_idle_if_quiet();
+}
+
+void Server::close_all()
+{
+    connections_.close_all();
+    net::post(strand_, [self = shared_from_this()] { self->sweep_timer_.cancel(); });
+}
+
+awaitable<void> Server::accept_loop()
+{
+    auto const self = shared_from_this();
+    for (;;) {
+        // The new socket belongs to the io_context, not to this strand.
+        auto [ec, socket] = co_await acceptor_.async_accept(io_, as_result);
+        if (ec == net::error::operation_aborted || !acceptor_.is_open())
+            co_return;
+        if (ec) {
+            // Out of descriptors or memory: back off a little instead of spinning.
+            log::warn("accept failed: {}", ec.message());
+            net::steady_timer pause{strand_, 50ms};
+            co_await pause.async_wait(as_result);
+            continue;
+        }
+        if (draining())
+            continue; // the socket closes as it goes out of scope
+        socket.set_option(tcp::no_delay(true), ec);
+        net::co_spawn(io_, session(std::move(socket)), net::detached);
+    }
+}
+
+awaitable<void> Server::sweep_loop()
+{
+    auto const self = shared_from_this();
+    auto const interval = sweep_interval(options_);
+    for (;;) {
+        sweep_timer_.expires_after(interval);
+        auto [ec] = co_await sweep_timer_.async_wait(as_result);
+        if (ec)
+            co_return;
+        connections_.sweep();
+    }
+}
+
+awaitable<void> Server::session(tcp::socket socket)
+{
+    auto const self = shared_from_this();
+    {
+        Connection connection{socket.native_handle()};
+        Registration const registration{connections_, connection};
+        try {
+            co_await serve(socket, connection);
+        } catch (std::exception const& e) {
+            log::debug("connection failed: {}", e.what());
+        }
+    } // out of the table before the socket closes: the sweeper never shuts a reused fd
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    if (draining())
+        connections_.close_idle_if_quiet();
+}
+
+awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
+{
+    boost::beast::flat_buffer buffer;
+    std::string head; // reused for every response on this connection
+    boost::system::error_code ec;
+    for (;;) {
+        wire::request_parser<wire::string_body> parser;
+        parser.body_limit(options_.body_limit);
+        parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
+
+        // Idle until the first byte of a request, then the head must arrive in time.
+        bool started = buffer.size() > 0;
+        connection.enter(started ? Phase::reading : Phase::idle,
+                         started ? options_.header_timeout : options_.keep_alive_timeout);
+        while (!ec && !parser.is_header_done()) {
+            // Parse what is buffered first (pipelined requests), then read what is missing.
+            if (buffer.size() > 0) {
+                buffer.consume(parser.put(buffer.data(), ec));
+                if (ec == wire::error::need_more)
+                    ec = {};
+                if (ec || parser.is_header_done())
+                    break;
+            }
+            std::size_t n = 0;
+            std::tie(ec, n) = co_await socket.async_read_some(buffer.prepare(kReadSize), as_result);
+            if (ec == net::error::eof)
+                ec = started ? wire::error::partial_message : wire::error::end_of_stream;
+            buffer.commit(n);
+            if (!started && n > 0) {
+                started = true;
+                connection.enter(Phase::reading, options_.header_timeout);
+            }
+        }
+        if (!ec && !parser.is_done()) {
+            if (boost::beast::iequals(parser.get()[wire::field::expect], "100-continue"))
+                std::tie(ec, std::ignore) =
+                    co_await net::async_write(socket, net::buffer(kContinue), as_result);
+            connection.enter(Phase::reading, options_.request_timeout);
+            if (!ec)
+                std::tie(ec, std::ignore) =
+                    co_await wire::async_read(socket, buffer, parser, as_result);
+        }
+        if (ec) {
+            if (auto const failure = read_failure(ec, started, connection.timed_out()))
+                co_await reject(socket, connection, *failure, head);
+            co_return;
+        }
+
+        auto const started_at = Clock::now();
+        connection.enter(Phase::handling, {});
+        bool const keep_alive = parser.get().keep_alive() && !draining();
+        bool const http10 = parser.get().version() == 10;
+        auto request_id = request_id_from(parser.get()["X-Request-Id"]);
+        Request request{parser.release(), std::move(request_id)};
+
+        Route const* route = nullptr;
+        Response const response = co_await dispatch(request, route);
+
+        bool const close = !keep_alive || draining();
+        serialize_head(head, response, {request.request_id(), !close, http10});
+        bool const with_body = request.method() != Verb::head;
+        std::array<net::const_buffer, 2> const buffers{
+            net::buffer(head), with_body ? net::buffer(response.body) : net::const_buffer{}};
+        connection.enter(Phase::writing, options_.request_timeout);
+        std::tie(ec, std::ignore) = co_await net::async_write(socket, buffers, as_result);
+
+        auto const seconds = std::chrono::duration<double>(Clock::now() - started_at).count();
+        auto const status = static_cast<unsigned>(response.status);
+        metrics_.record(route, method_label(request), status, seconds);
+        log_access(request, status, seconds);
+        if (ec || close)
+            break;
+    }
+    // Unread input is discarded; the client sees an orderly end of the stream.
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+}
+
+awaitable<void> Server::reject(tcp::socket& socket, Connection& connection, Error const& error,
+                               std::string& head)
+{
+    auto const request_id = new_uuid();
+    auto const response = Response::error(error, request_id);
+    serialize_head(head, response, {request_id, false, false});
+    std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(response.body)};
+    connection.enter(Phase::writing, options_.request_timeout);
+    co_await net::async_write(socket, buffers, as_result); // best effort: closing anyway
+    auto const status = static_cast<unsigned>(error.status());
+    metrics_.record(nullptr, "OTHER", status, 0.0);
+    log::Line(log::Level::warn, {request_id, {}, {}})
+        .field("statusCode", static_cast<std::int64_t>(status))
+        .emit(error.what());
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+awaitable<Response> Server::dispatch(Request& request, Route const*& matched)
+{
+    std::exception_ptr failure;
+    std::string cause;
+    try {
+        if (!request.has_valid_target())
+            throw Error{Status::bad_request, "Malformed request target"};
+        auto match = routes_.match(request.method(), request.path());
+        if (!match.route) {
+            auto message = fmt::format("Cannot {} {}", request.method_name(), request.path());
+            if (match.allowed.empty())
+                throw Error{Status::not_found, std::move(message)};
+            auto response = Response::error(Error{Status::method_not_allowed, std::move(message)},
+                                            request.request_id());
+            response.header("Allow", std::move(match.allowed));
+            co_return response;
+        }
+        matched = match.route;
+        request.set_route(match.route->pattern, std::move(match.params));
+        co_return co_await match.route->handler(request);
+    } catch (std::exception const& e) {
+        failure = std::current_exception();
+        cause = e.what();
+    } catch (...) {
+        failure = std::current_exception();
+        cause = "unknown exception";
+    }
+    auto const error = to_http_error(failure);
+    if (static_cast<unsigned>(error.status()) >= 500)
+        log::Line(log::Level::error, request.log_context())
+            .field("route", request.route())
+            .field("err", cause)
+            .emit("request failed");
+    co_return Response::error(error, request.request_id());
+}
+
+} // namespace shop::http

@@ -1,0 +1,438 @@
+#include <shop/log/log.hpp>
+#include <shop/log/writer.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+
+#include <unistd.h>
+
+namespace shop::log {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Level>, 7> kLevelNames{{
+    {"trace", Level::trace},
+    {"debug", Level::debug},
+    {"info", Level::info},
+    {"warn", Level::warn},
+    {"error", Level::error},
+    {"fatal", Level::fatal},
+    {"silent", Level::silent},
+}};
+
+constexpr std::size_t kKeepCapacity = 64 << 10; // a line buffer larger than this is not reused
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+// Length of the well-formed UTF-8 sequence starting at `p`, or 0 (Unicode table 3-7: no overlong
+// forms, no surrogates, nothing past U+10FFFF).
+std::size_t utf8_length(unsigned char const* p, unsigned char const* end)
+{
+    auto const lead = p[0];
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        low = lead == 0xe0 ? 0xa0 : 0x80;
+        high = lead == 0xed ? 0x9f : 0xbf;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        low = lead == 0xf0 ? 0x90 : 0x80;
+        high = lead == 0xf4 ? 0x8f : 0xbf;
+    } else {
+        return 0;
+    }
+    if (static_cast<std::size_t>(end - p) < length || p[1] < low || p[1] > high) {
+        return 0;
+    }
+    for (std::size_t i = 2; i < length; ++i) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+void append_escape(std::string& out, unsigned char c)
+{
+    constexpr std::string_view kHex = "0123456789abcdef";
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    default:
+        if (c >= 0x80) {
+            out += "\\ufffd"; // one replacement per byte of a malformed sequence
+        } else {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+        }
+    }
+}
+
+// Printable ASCII other than '"' and '\\': copied as it is.
+constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) {
+        plain[c] = c != '"' && c != '\\';
+    }
+    return plain;
+}();
+
+// A quoted JSON string; runs of bytes that need no escaping are copied in one go.
+void append_string(std::string& out, std::string_view text)
+{
+    out += '"';
+    auto const* p = reinterpret_cast<unsigned char const*>(text.data());
+    auto const* const end = p + text.size();
+    auto const* run = p;
+    while (p < end) {
+        while (p < end && kPlain[*p]) {
+            ++p;
+        }
+        if (p == end) {
+            break;
+        }
+        auto const c = *p;
+        if (c >= 0x80) {
+            if (auto const length = utf8_length(p, end); length > 0) {
+                p += length;
+                continue;
+            }
+        }
+        out.append(reinterpret_cast<char const*>(run), static_cast<std::size_t>(p - run));
+        append_escape(out, c);
+        run = ++p;
+    }
+    out.append(reinterpret_cast<char const*>(run), static_cast<std::size_t>(end - run));
+    out += '"';
+}
+
+template <class T>
+void append_number(std::string& out, T value)
+{
+    std::array<char, 32> digits{};
+    auto const result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+    out.append(digits.data(), result.ptr);
+}
+
+void append_key(std::string& out, std::string_view key)
+{
+    out += ',';
+    append_string(out, key);
+    out += ':';
+}
+
+// `,"pid":1,"hostname":"h","service":"s"`, rendered once per init.
+std::string identity_json(int pid, std::string_view hostname, std::string_view service)
+{
+    std::string out = ",\"pid\":";
+    append_number(out, pid);
+    append_key(out, "hostname");
+    append_string(out, hostname);
+    append_key(out, "service");
+    append_string(out, service);
+    return out;
+}
+
+void append_head(std::string& out, Level level, std::int64_t epoch_ms, std::string_view identity,
+                 Context const& context)
+{
+    out += "{\"level\":";
+    append_number(out, static_cast<int>(level));
+    out += ",\"time\":";
+    append_number(out, epoch_ms);
+    out += identity;
+    for (auto const& [key, value] : {std::pair{"requestId", context.request_id},
+                                     std::pair{"traceId", context.trace_id},
+                                     std::pair{"spanId", context.span_id}}) {
+        if (!value.empty()) {
+            append_key(out, key);
+            append_string(out, value);
+        }
+    }
+}
+
+void append_tail(std::string& out, std::string_view msg)
+{
+    append_key(out, "msg");
+    append_string(out, msg);
+    out += '}';
+}
+
+std::int64_t now_ms()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string hostname()
+{
+    std::array<char, 256> name{};
+    if (::gethostname(name.data(), name.size() - 1) != 0) {
+        return "unknown";
+    }
+    return name.data();
+}
+
+// ---- the process-wide logger -----------------------------------------------------------------
+
+class Logger {
+public:
+    Logger() : identity_{&identities_.emplace_back(identity_json(::getpid(), hostname(), "unknown"))}
+    {
+        std::atexit([] { instance().shutdown(); });
+    }
+
+    // Never destroyed: destructors of other statics may still log. The atexit hook stops the writer.
+    static Logger& instance()
+    {
+        union Immortal {
+            Logger logger;
+            Immortal() : logger{} {}
+            ~Immortal() {}
+        };
+        static Immortal immortal;
+        return immortal.logger;
+    }
+
+    void init(std::string_view service, Level level, int fd)
+    {
+        std::lock_guard const lock{lifecycle_};
+        writer_.stop();
+        identity_ = &identities_.emplace_back(identity_json(::getpid(), hostname(), service));
+        level_ = static_cast<int>(level);
+        writer_.start(fd, [this](std::uint64_t count) { return dropped_line(count); });
+    }
+
+    void shutdown()
+    {
+        std::lock_guard const lock{lifecycle_};
+        writer_.stop();
+    }
+
+    bool enabled(Level level) const
+    {
+        return level < Level::silent &&
+               static_cast<int>(level) >= level_.load(std::memory_order_relaxed);
+    }
+
+    std::string_view identity() const { return *identity_.load(std::memory_order_acquire); }
+
+    void flush() { writer_.flush(); }
+
+    // Queued, unless the writer is not running: then written to stderr at once. A fatal line is
+    // never dropped and is on the fd before this returns.
+    void dispatch(Level level, std::string_view line)
+    {
+        auto const fatal = level >= Level::fatal;
+        if (!writer_.push(line, fatal)) {
+            std::lock_guard const lock{stderr_mutex_};
+            write_all(STDERR_FILENO, line);
+        } else if (fatal) {
+            writer_.flush();
+        }
+    }
+
+private:
+    std::string dropped_line(std::uint64_t count) const
+    {
+        std::string out;
+        append_head(out, Level::warn, now_ms(), identity(), {});
+        append_key(out, "dropped");
+        append_number(out, count);
+        append_tail(out, fmt::format("{} log lines dropped", count));
+        out += '\n';
+        return out;
+    }
+
+    std::mutex lifecycle_;
+    std::deque<std::string> identities_; // all ever set, so a reader never sees one freed
+    std::atomic<std::string const*> identity_;
+    std::atomic<int> level_{static_cast<int>(Level::info)};
+    std::mutex stderr_mutex_;
+    Writer writer_;
+};
+
+// A line buffer reused by this thread's Lines; `scratch_gone` guards use from thread_local
+// destructors that run after it.
+thread_local bool scratch_gone = false;
+struct Scratch {
+    std::string text;
+    ~Scratch() { scratch_gone = true; }
+};
+thread_local Scratch scratch;
+
+} // namespace
+
+std::optional<Level> parse_level(std::string_view name)
+{
+    auto const lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    for (auto const& [level_name, level] : kLevelNames) {
+        if (std::ranges::equal(name, level_name, {}, lower)) {
+            return level;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view level_name(Level level)
+{
+    auto const it = std::ranges::find(kLevelNames, level, &std::pair<std::string_view, Level>::second);
+    return it == kLevelNames.end() ? "unknown" : it->first;
+}
+
+void init(std::string_view service, Level level, int fd)
+{
+    Logger::instance().init(service, level, fd);
+}
+
+void shutdown()
+{
+    Logger::instance().shutdown();
+}
+
+bool enabled(Level level)
+{
+    return Logger::instance().enabled(level);
+}
+
+void flush()
+{
+    Logger::instance().flush();
+}
+
+Line::Line(Level level, Context const& context)
+    : level_{level}, enabled_{Logger::instance().enabled(level)}
+{
+    if (!enabled_) {
+        return;
+    }
+    if (!scratch_gone) {
+        text_.swap(scratch.text);
+        text_.clear();
+    }
+    append_head(text_, level, now_ms(), Logger::instance().identity(), context);
+}
+
+Line::~Line()
+{
+    // Give the buffer back for the next line (only enabled lines have text).
+    if (!text_.empty() && !scratch_gone && text_.capacity() <= kKeepCapacity &&
+        text_.capacity() > scratch.text.capacity()) {
+        text_.clear();
+        scratch.text.swap(text_);
+    }
+}
+
+Line& Line::field(std::string_view key, std::string_view value)
+{
+    if (enabled_) {
+        append_key(text_, key);
+        append_string(text_, value);
+    }
+    return *this;
+}
+
+Line& Line::field(std::string_view key, char const* value)
+{
+    if (value == nullptr) {
+        if (enabled_) {
+            append_key(text_, key);
+            text_ += "null";
+        }
+        return *this;
+    }
+    return field(key, std::string_view{value});
+}
+
+Line& Line::field(std::string_view key, bool value)
+{
+    if (enabled_) {
+        append_key(text_, key);
+        text_ += value ? "true" : "false";
+    }
+    return *this;
+}
+
+Line& Line::field(std::string_view key, double value)
+{
+    if (enabled_) {
+        append_key(text_, key);
+        if (std::isfinite(value)) {
+            append_number(text_, value);
+        } else {
+            text_ += "null"; // as JSON.stringify does
+        }
+    }
+    return *this;
+}
+
+Line& Line::signed_field(std::string_view key, std::int64_t value)
+{
+    if (enabled_) {
+        append_key(text_, key);
+        append_number(text_, value);
+    }
+    return *this;
+}
+
+Line& Line::unsigned_field(std::string_view key, std::uint64_t value)
+{
+    if (enabled_) {
+        append_key(text_, key);
+        append_number(text_, value);
+    }
+    return *this;
+}
+
+void Line::emit(std::string_view msg)
+{
+    if (!enabled_) {
+        return;
+    }
+    enabled_ = false;
+    append_tail(text_, msg);
+    text_ += '\n';
+    Logger::instance().dispatch(level_, text_);
+}
+
+std::string format_line(Level level, std::int64_t epoch_ms, int pid, std::string_view hostname,
+                        std::string_view service, Context const& context,
+                        std::string_view fields_json, std::string_view msg)
+{
+    std::string out;
+    append_head(out, level, epoch_ms, identity_json(pid, hostname, service), context);
+    out += fields_json;
+    append_tail(out, msg);
+    return out;
+}
+
+namespace detail {
+
+void emit_formatted(Level level, fmt::string_view format, fmt::format_args args)
+{
+    Line line{level};
+    fmt::memory_buffer msg; // on the stack for the usual short message
+    fmt::vformat_to(fmt::appender(msg), format, args);
+    line.emit({msg.data(), msg.size()});
+}
+
+} // namespace detail
+} // namespace shop::log

@@ -1,0 +1,60 @@
+#include <shop/http/serialize.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+using namespace shop::http;
+
+namespace {
+
+// The head without its Date line, which changes every second.
+std::string without_date(std::string head)
+{
+    return std::regex_replace(head, std::regex{"Date: [^\r]*\r\n"}, "");
+}
+
+} // namespace
+
+TEST_CASE("a JSON response head carries length, type and request id", "[serialize]")
+{
+    std::string head;
+    serialize_head(head, Response::json(Status::ok, std::string{R"({"a":1})"}), {"req-9"});
+    CHECK(without_date(head) == "HTTP/1.1 200 OK\r\n"
+                                "Content-Type: application/json; charset=utf-8\r\n"
+                                "Content-Length: 7\r\n"
+                                "X-Request-Id: req-9\r\n"
+                                "\r\n");
+    CHECK(std::regex_search(head, std::regex{"Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} "
+                                             "\\d{2}:\\d{2}:\\d{2} GMT\r\n"}));
+}
+
+TEST_CASE("connection headers follow keep-alive and the HTTP version", "[serialize]")
+{
+    std::string head;
+    auto const response = Response::text(Status::ok, "ok");
+    serialize_head(head, response, {"r", false, false});
+    CHECK(head.find("Connection: close\r\n") != std::string::npos);
+    serialize_head(head, response, {"r", true, true});
+    CHECK(head.find("Connection: keep-alive\r\n") != std::string::npos);
+    serialize_head(head, response, {"r", true, false});
+    CHECK(head.find("Connection:") == std::string::npos);
+}
+
+TEST_CASE("extra headers cannot smuggle new lines", "[serialize]")
+{
+    std::string head;
+    auto response = Response::text(Status::ok, "");
+    response.header("Allow", "GET\r\nSet-Cookie: x=1");
+    serialize_head(head, response, {"r"});
+    CHECK(head.find("Allow: GET  Set-Cookie: x=1\r\n") != std::string::npos);
+    CHECK(head.find("\r\nSet-Cookie") == std::string::npos);
+}
+
+TEST_CASE("a 204 has no content headers", "[serialize]")
+{
+    std::string head;
+    serialize_head(head, Response::text(Status::no_content, ""), {"r"});
+    CHECK(head.find("Content-Length") == std::string::npos);
+    CHECK(head.rfind("HTTP/1.1 204 No Content\r\n", 0) == 0);
+}
