@@ -60,13 +60,16 @@ TEST_CASE("every service serves liveness, readiness and metrics, and stops clean
         CHECK(ready.status == 200);
         CHECK(json::parse(ready.body)["status"] == "ok");
 
+        // Metrics are recorded once a response is written: the scrape may come first.
+        std::string const live_sample =
+            R"(http_requests_total{method="GET",route="/health/live",status_code="200"} 1)";
+        CHECK(eventually([&] {
+            return request(service.port(), "GET", "/metrics").body.find(live_sample) !=
+                   std::string::npos;
+        }));
         auto const metrics = request(service.port(), "GET", "/metrics");
         CHECK(metrics.status == 200);
         CHECK(metrics.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
-        CHECK(
-            metrics.body.find(
-                R"(http_requests_total{method="GET",route="/health/live",status_code="200"} 1)") !=
-            std::string::npos);
         for (auto const* name : {"process_resident_memory_bytes", "process_cpu_seconds_total",
                                  "process_start_time_seconds", "process_open_fds"})
             CHECK(metrics.body.find(std::string{"\n"} + name + " ") != std::string::npos);
