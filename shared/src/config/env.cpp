@@ -12,7 +12,6 @@
 #include <span>
 #include <sstream>
 #include <system_error>
-
 #include <unistd.h>
 
 namespace shop::config {
@@ -42,8 +41,8 @@ char lower(char c)
 
 bool iequals(std::string_view a, std::string_view b)
 {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool istarts_with(std::string_view s, std::string_view prefix)
@@ -87,12 +86,24 @@ std::string double_quoted(std::string_view text, std::size_t line)
             continue;
         }
         switch (auto const next = text[++i]) {
-        case 'n': value += '\n'; break;
-        case 'r': value += '\r'; break;
-        case 't': value += '\t'; break;
-        case '"': value += '"'; break;
-        case '\\': value += '\\'; break;
-        default: value += '\\'; value += next; // unknown escapes stay as written
+        case 'n':
+            value += '\n';
+            break;
+        case 'r':
+            value += '\r';
+            break;
+        case 't':
+            value += '\t';
+            break;
+        case '"':
+            value += '"';
+            break;
+        case '\\':
+            value += '\\';
+            break;
+        default:
+            value += '\\';
+            value += next; // unknown escapes stay as written
         }
     }
     malformed(line, "unterminated double-quoted value");
@@ -190,19 +201,20 @@ struct Unit {
     std::uint64_t factor;
 };
 
-constexpr Unit kMillisUnits[] = {
-    {"", 1}, {"ms", 1}, {"s", 1'000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+constexpr Unit kMillisUnits[] = {{"", 1},       {"ms", 1},        {"s", 1'000},
+                                 {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
 constexpr Unit kSecondsUnits[] = {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3'600}, {"d", 86'400}};
-constexpr Unit kByteUnits[] = {{"", 1},       {"b", 1},       {"kb", 1ULL << 10},
-                               {"mb", 1ULL << 20}, {"gb", 1ULL << 30}, {"tb", 1ULL << 40}};
+constexpr Unit kByteUnits[] = {
+    {"", 1},           {"b", 1}, {"kb", 1ULL << 10}, {"mb", 1ULL << 20}, {"gb", 1ULL << 30},
+    {"tb", 1ULL << 40}};
 
 // Digits followed by one of `units` (case-insensitive), scaled; nullopt when malformed or > max.
 std::optional<std::uint64_t> parse_scaled(std::string_view text, std::span<Unit const> units,
                                           std::uint64_t max)
 {
-    auto const digits = std::find_if_not(text.begin(), text.end(),
-                                         [](char c) { return c >= '0' && c <= '9'; }) -
-                        text.begin();
+    auto const digits =
+        std::find_if_not(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) -
+        text.begin();
     auto const number = parse_number<std::uint64_t>(text.substr(0, digits));
     auto const suffix = text.substr(digits);
     auto const unit = std::find_if(units.begin(), units.end(),

@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <deque>
 #include <mutex>
-
 #include <unistd.h>
 
 namespace shop::log {
@@ -68,13 +67,27 @@ void append_escape(std::string& out, unsigned char c)
 {
     constexpr std::string_view kHex = "0123456789abcdef";
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
+    case '"':
+        out += "\\\"";
+        break;
+    case '\\':
+        out += "\\\\";
+        break;
+    case '\n':
+        out += "\\n";
+        break;
+    case '\r':
+        out += "\\r";
+        break;
+    case '\t':
+        out += "\\t";
+        break;
+    case '\b':
+        out += "\\b";
+        break;
+    case '\f':
+        out += "\\f";
+        break;
     default:
         if (c >= 0x80) {
             out += "\\ufffd"; // one replacement per byte of a malformed sequence
@@ -159,9 +172,9 @@ void append_head(std::string& out, Level level, std::int64_t epoch_ms, std::stri
     out += ",\"time\":";
     append_number(out, epoch_ms);
     out += identity;
-    for (auto const& [key, value] : {std::pair{"requestId", context.request_id},
-                                     std::pair{"traceId", context.trace_id},
-                                     std::pair{"spanId", context.span_id}}) {
+    for (auto const& [key, value] :
+         {std::pair{"requestId", context.request_id}, std::pair{"traceId", context.trace_id},
+          std::pair{"spanId", context.span_id}}) {
         if (!value.empty()) {
             append_key(out, key);
             append_string(out, value);
@@ -195,12 +208,13 @@ std::string hostname()
 
 class Logger {
 public:
-    Logger() : identity_{&identities_.emplace_back(identity_json(::getpid(), hostname(), "unknown"))}
+    Logger()
+        : identity_{&identities_.emplace_back(identity_json(::getpid(), hostname(), "unknown"))}
     {
         std::atexit([] { instance().shutdown(); });
     }
 
-    // Never destroyed: destructors of other statics may still log. The atexit hook stops the writer.
+    // Never destroyed, as other statics may log from their destructors; atexit stops the writer.
     static Logger& instance()
     {
         union Immortal {
@@ -294,7 +308,8 @@ std::optional<Level> parse_level(std::string_view name)
 
 std::string_view level_name(Level level)
 {
-    auto const it = std::ranges::find(kLevelNames, level, &std::pair<std::string_view, Level>::second);
+    auto const it =
+        std::ranges::find(kLevelNames, level, &std::pair<std::string_view, Level>::second);
     return it == kLevelNames.end() ? "unknown" : it->first;
 }
 

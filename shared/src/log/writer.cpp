@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <utility>
-
 #include <poll.h>
 #include <unistd.h>
+#include <utility>
 
 // The wake-up protocol
 // --------------------
@@ -171,7 +170,10 @@ bool Writer::push(std::string_view line, bool keep)
 void Writer::wake()
 {
     if (!wake_.exchange(true)) {
-        { std::lock_guard const lock{mutex_}; } // see the note on the wake-up protocol
+        // Passing through mutex_ keeps the notify out of the gap between the writer's predicate
+        // check and its wait (see the note at the top).
+        mutex_.lock();
+        mutex_.unlock();
         work_.notify_one();
     }
 }

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -67,7 +66,8 @@ class TempDir {
 public:
     TempDir()
     {
-        std::string pattern = (std::filesystem::temp_directory_path() / "config_test.XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "config_test.XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) {
             throw std::runtime_error{"mkdtemp failed"};
         }
@@ -123,7 +123,8 @@ TEST_CASE("dotenv accepts CRLF line endings, no final newline and empty values",
 
 TEST_CASE("dotenv unquoted values end at a comment that follows whitespace", "[config]")
 {
-    auto const vars = parse_dotenv("A=value # note\nB=#fff\nC=a#b\nD= # only a comment\nE=x\t#tab\n");
+    auto const vars =
+        parse_dotenv("A=value # note\nB=#fff\nC=a#b\nD= # only a comment\nE=x\t#tab\n");
     CHECK(vars == Vars{{"A", "value"}, {"B", "#fff"}, {"C", "a#b"}, {"D", ""}, {"E", "x"}});
 }
 
@@ -156,9 +157,10 @@ TEST_CASE("a malformed dotenv line throws an error naming its line number", "[co
     CHECK(error_of([] { parse_dotenv("1A=x"); }) ==
           "line 1: a variable name cannot start with a digit");
     CHECK(error_of([] { parse_dotenv("A=\"open"); }) == "line 1: unterminated double-quoted value");
-    CHECK(error_of([] { parse_dotenv("A=\"ends in escape\\\"");
-          }) == "line 1: unterminated double-quoted value");
-    CHECK(error_of([] { parse_dotenv("#\nA='open"); }) == "line 2: unterminated single-quoted value");
+    CHECK(error_of([] { parse_dotenv("A=\"ends in escape\\\""); }) ==
+          "line 1: unterminated double-quoted value");
+    CHECK(error_of([] { parse_dotenv("#\nA='open"); }) ==
+          "line 2: unterminated single-quoted value");
     CHECK(error_of([] { parse_dotenv("A=\"x\" y"); }) ==
           "line 1: unexpected text after the closing quote");
     CHECK(error_of([] { parse_dotenv("A='x'y"); }) ==
@@ -193,8 +195,9 @@ TEST_CASE("integers are parsed strictly and range-checked", "[config]")
     }
     CHECK(error_of([] { env_with("WORKERS", "abc").integer("WORKERS", 1, 1, 64); }) ==
           R"(WORKERS="abc": expected an integer from 1 to 64)");
-    CHECK(error_of([] { env_with("WORKERS", "99999999999999999999").integer("WORKERS", 1, 1, 64); }) ==
-          R"(WORKERS="99999999999999999999": expected an integer from 1 to 64)");
+    CHECK(error_of([] {
+              env_with("WORKERS", "99999999999999999999").integer("WORKERS", 1, 1, 64);
+          }) == R"(WORKERS="99999999999999999999": expected an integer from 1 to 64)");
 }
 
 TEST_CASE("ports are 0 to 65535", "[config]")
@@ -222,13 +225,14 @@ TEST_CASE("millis reads a plain number as milliseconds and accepts units", "[con
     CHECK(env_with("T", "10S").millis("T", 1ms) == 10s);
     CHECK(env_with("T", "0").millis("T", 1ms) == 0ms);
     CHECK(Env{{}}.millis("T", 250ms) == 250ms);
-    for (auto const bad : {"-5", "-5s", "5 s", "1.5s", "5sec", "s", "ms5", "5w", "9223372036854775808",
-                           "999999999999999999h"}) {
+    for (auto const bad : {"-5", "-5s", "5 s", "1.5s", "5sec", "s", "ms5", "5w",
+                           "9223372036854775808", "999999999999999999h"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(env_with("T", bad).millis("T", 1ms), Error);
     }
     CHECK(error_of([] { env_with("CB_TIMEOUT", "fast").millis("CB_TIMEOUT", 1ms); }) ==
-          R"(CB_TIMEOUT="fast": expected a duration like 500ms, 10s or 2m (a plain number is milliseconds))");
+          R"(CB_TIMEOUT="fast": expected a duration like 500ms, 10s or 2m )"
+          "(a plain number is milliseconds)");
 }
 
 TEST_CASE("seconds reads a plain number as seconds and accepts units", "[config]")
@@ -244,7 +248,8 @@ TEST_CASE("seconds reads a plain number as seconds and accepts units", "[config]
         CHECK_THROWS_AS(env_with("T", bad).seconds("T", 1s), Error);
     }
     CHECK(error_of([] { env_with("JWT_EXPIRATION", "1 hour").seconds("JWT_EXPIRATION", 1s); }) ==
-          R"(JWT_EXPIRATION="1 hour": expected a duration like 30s, 15m, 1h or 7d (a plain number is seconds))");
+          R"(JWT_EXPIRATION="1 hour": expected a duration like 30s, 15m, 1h or 7d )"
+          "(a plain number is seconds)");
 }
 
 TEST_CASE("bytes reads a plain number as bytes and accepts 1024-based units", "[config]")
@@ -257,7 +262,8 @@ TEST_CASE("bytes reads a plain number as bytes and accepts 1024-based units", "[
     CHECK(env_with("B", "2Gb").bytes("B", 1) == 2ULL << 30);
     CHECK(env_with("B", "1tb").bytes("B", 1) == 1ULL << 40);
     CHECK(Env{{}}.bytes("B", 512) == 512);
-    for (auto const bad : {"-1", "1k", "1 mb", "1.5mb", "mb", "99999999999999999999", "99999999tb"}) {
+    for (auto const bad :
+         {"-1", "1k", "1 mb", "1.5mb", "mb", "99999999999999999999", "99999999tb"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(env_with("B", bad).bytes("B", 1), Error);
     }
@@ -285,15 +291,17 @@ TEST_CASE("one_of matches a choice case-insensitively and returns its spelling",
     CHECK(env_with("L", "debug").one_of("L", "info", {"trace", "debug", "info"}) == "debug");
     CHECK(env_with("L", "DEBUG").one_of("L", "info", {"trace", "debug", "info"}) == "debug");
     CHECK(Env{{}}.one_of("L", "info", {"trace", "debug", "info"}) == "info");
-    CHECK(error_of([] { env_with("LOG_LEVEL", "loud").one_of("LOG_LEVEL", "info", {"debug", "info"}); }) ==
-          R"(LOG_LEVEL="loud": expected one of: debug, info)");
+    CHECK(error_of([] {
+              env_with("LOG_LEVEL", "loud").one_of("LOG_LEVEL", "info", {"debug", "info"});
+          }) == R"(LOG_LEVEL="loud": expected one of: debug, info)");
 }
 
 TEST_CASE("urls must be http or https with a host", "[config]")
 {
-    for (auto const good : {"http://localhost", "http://user-service:3001", "https://example.com/api?x=1",
-                            "HTTP://EXAMPLE.COM", "http://u:p@host:8080/path", "http://[::1]:3001/",
-                            "http://10.0.0.1#frag"}) {
+    for (auto const good :
+         {"http://localhost", "http://user-service:3001", "https://example.com/api?x=1",
+          "HTTP://EXAMPLE.COM", "http://u:p@host:8080/path", "http://[::1]:3001/",
+          "http://10.0.0.1#frag"}) {
         CAPTURE(good);
         CHECK(env_with("U", good).url("U", "") == good);
     }
@@ -304,7 +312,8 @@ TEST_CASE("urls must be http or https with a host", "[config]")
         CHECK_THROWS_AS(env_with("U", bad).url("U", ""), Error);
     }
     CHECK(Env{{}}.url("U", "http://fallback") == "http://fallback");
-    CHECK(error_of([] { env_with("USER_SERVICE_URL", "localhost:3001").url("USER_SERVICE_URL", ""); }) ==
+    CHECK(error_of(
+              [] { env_with("USER_SERVICE_URL", "localhost:3001").url("USER_SERVICE_URL", ""); }) ==
           R"(USER_SERVICE_URL="localhost:3001": expected an http:// or https:// URL with a host)");
 }
 
@@ -338,7 +347,8 @@ TEST_CASE("a missing ENV_FILE is an error", "[config]")
 {
     ScopedVar const env_file{"ENV_FILE", "/nonexistent/shop.env"};
     CHECK(error_of([] { Env::from_process(); }) ==
-          R"(ENV_FILE="/nonexistent/shop.env": expected a readable .env file (No such file or directory))");
+          R"(ENV_FILE="/nonexistent/shop.env": )"
+          "expected a readable .env file (No such file or directory)");
 }
 
 TEST_CASE("a malformed line in the env file names the file and the line", "[config]")

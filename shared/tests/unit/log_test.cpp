@@ -7,15 +7,14 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <fcntl.h>
 #include <limits>
 #include <string>
-#include <thread>
-#include <vector>
-
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace shop; // log:: below is shop::log, not ::log
 using log::Level;
@@ -127,9 +126,10 @@ struct fmt::formatter<Counted> : fmt::formatter<std::string_view> {
 
 TEST_CASE("format_line writes pino's fields in pino's order", "[log]")
 {
-    auto const line = log::format_line(Level::info, 1700000000123, 1234, "box", "user-service",
-                                       {"abc", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"},
-                                       R"(,"status":200,"ms":1.5)", "request done");
+    auto const line =
+        log::format_line(Level::info, 1700000000123, 1234, "box", "user-service",
+                         {"abc", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"},
+                         R"(,"status":200,"ms":1.5)", "request done");
     CHECK(line == R"({"level":30,"time":1700000000123,"pid":1234,"hostname":"box",)"
                   R"("service":"user-service","requestId":"abc",)"
                   R"("traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7",)"
@@ -140,8 +140,9 @@ TEST_CASE("format_line leaves out empty correlation ids", "[log]")
 {
     CHECK(log::format_line(Level::fatal, 5, 7, "h", "svc", {}, "", "") ==
           R"({"level":60,"time":5,"pid":7,"hostname":"h","service":"svc","msg":""})");
-    CHECK(log::format_line(Level::trace, 5, 7, "h", "svc", {.trace_id = "t"}, "", "m") ==
-          R"({"level":10,"time":5,"pid":7,"hostname":"h","service":"svc","traceId":"t","msg":"m"})");
+    CHECK(
+        log::format_line(Level::trace, 5, 7, "h", "svc", {.trace_id = "t"}, "", "m") ==
+        R"({"level":10,"time":5,"pid":7,"hostname":"h","service":"svc","traceId":"t","msg":"m"})");
 }
 
 TEST_CASE("strings are JSON-escaped", "[log]")
@@ -153,23 +154,26 @@ TEST_CASE("strings are JSON-escaped", "[log]")
     CHECK(msg_json("\x01 \x1f \x7f") == "\"\\u0001 \\u001f \x7f\"");
     CHECK(msg_json(std::string_view{"nul\0byte", 8}) == R"("nul\u0000byte")");
     CHECK(log::format_line(Level::info, 0, 1, "h\"", "s\n", {"r\\"}, "", "") ==
-          R"({"level":30,"time":0,"pid":1,"hostname":"h\"","service":"s\n","requestId":"r\\","msg":""})");
+          R"({"level":30,"time":0,"pid":1,"hostname":"h\"",)"
+          R"("service":"s\n","requestId":"r\\","msg":""})");
 }
 
 TEST_CASE("invalid UTF-8 is replaced and valid multi-byte UTF-8 is kept", "[log]")
 {
-    CHECK(msg_json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
-    CHECK(msg_json("a\xff") == R"("a\ufffd")");                      // never valid
-    CHECK(msg_json("\x80x") == R"("\ufffdx")");                      // lone continuation byte
-    CHECK(msg_json("cut \xc3") == R"("cut \ufffd")");                // truncated sequence
-    CHECK(msg_json("\xe2\x82x") == R"("\ufffd\ufffdx")");            // truncated in the middle
-    CHECK(msg_json("\xc0\xaf") == R"("\ufffd\ufffd")");              // overlong '/'
-    CHECK(msg_json("\xe0\x80\xaf") == R"("\ufffd\ufffd\ufffd")");    // overlong
-    CHECK(msg_json("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");    // UTF-16 surrogate
+    CHECK(msg_json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") ==
+          "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+    CHECK(msg_json("a\xff") == R"("a\ufffd")");                   // never valid
+    CHECK(msg_json("\x80x") == R"("\ufffdx")");                   // lone continuation byte
+    CHECK(msg_json("cut \xc3") == R"("cut \ufffd")");             // truncated sequence
+    CHECK(msg_json("\xe2\x82x") == R"("\ufffd\ufffdx")");         // truncated in the middle
+    CHECK(msg_json("\xc0\xaf") == R"("\ufffd\ufffd")");           // overlong '/'
+    CHECK(msg_json("\xe0\x80\xaf") == R"("\ufffd\ufffd\ufffd")"); // overlong
+    CHECK(msg_json("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")"); // UTF-16 surrogate
     CHECK(msg_json("\xf4\x90\x80\x80") == R"("\ufffd\ufffd\ufffd\ufffd")"); // past U+10FFFF
-    CHECK(msg_json("\xf4\x8f\xbf\xbf") == "\"\xf4\x8f\xbf\xbf\"");  // U+10FFFF itself
+    CHECK(msg_json("\xf4\x8f\xbf\xbf") == "\"\xf4\x8f\xbf\xbf\"");          // U+10FFFF itself
 
-    auto const parsed = Json::parse(log::format_line(Level::info, 0, 1, "h", "s", {}, "", "x\xfe\xc3y\xc3\xa9"));
+    auto const parsed =
+        Json::parse(log::format_line(Level::info, 0, 1, "h", "s", {}, "", "x\xfe\xc3y\xc3\xa9"));
     CHECK(parsed["msg"] == "x\xef\xbf\xbd\xef\xbf\xbdy\xc3\xa9");
 }
 
@@ -182,7 +186,8 @@ TEST_CASE("levels are parsed by pino's names, case-insensitively", "[log]")
     CHECK(log::parse_level("Error") == Level::error);
     CHECK(log::parse_level("fatal") == Level::fatal);
     CHECK(log::parse_level("silent") == Level::silent);
-    for (auto const bad : {"", "warning", "information", "30", " info", "info ", "err", "critical"}) {
+    for (auto const bad :
+         {"", "warning", "information", "30", " info", "info ", "err", "critical"}) {
         CAPTURE(bad);
         CHECK(log::parse_level(bad) == std::nullopt);
     }
@@ -215,11 +220,11 @@ TEST_CASE("a line carries fields of each type in the order they were added", "[l
     auto const lines = capture.lines();
     REQUIRE(lines.size() == 1);
     auto const& line = lines[0];
-    CHECK(keys_of(line) == std::vector<std::string>{"level", "time", "pid", "hostname", "service",
-                                                    "requestId", "traceId", "spanId", "text",
-                                                    "literal", "owned", "null", "int", "int64",
-                                                    "unsigned", "uint64", "short", "double", "nan",
-                                                    "yes", "no", "msg"});
+    CHECK(keys_of(line) == std::vector<std::string>{
+                               "level",   "time",   "pid",      "hostname", "service", "requestId",
+                               "traceId", "spanId", "text",     "literal",  "owned",   "null",
+                               "int",     "int64",  "unsigned", "uint64",   "short",   "double",
+                               "nan",     "yes",    "no",       "msg"});
     CHECK(line["level"] == 30);
     CHECK(line["pid"] == ::getpid());
     CHECK(line["hostname"] == host());
@@ -259,8 +264,12 @@ TEST_CASE("the convenience functions format their message", "[log]")
     for (auto const& line : lines) {
         got.emplace_back(line["level"], line["msg"]);
     }
-    CHECK(got == std::vector<std::pair<int, std::string>>{
-                     {10, "t 1"}, {20, "d two"}, {30, "i   3"}, {40, "w 4.5"}, {50, "e five"}, {60, "f true"}});
+    CHECK(got == std::vector<std::pair<int, std::string>>{{10, "t 1"},
+                                                          {20, "d two"},
+                                                          {30, "i   3"},
+                                                          {40, "w 4.5"},
+                                                          {50, "e five"},
+                                                          {60, "f true"}});
 }
 
 TEST_CASE("lines below the configured level are not written", "[log]")
@@ -350,12 +359,13 @@ TEST_CASE("lines from many threads are all written, each thread's in order", "[l
     int bad = 0;
     for (auto const& line : lines) {
         auto const t = line.at("thread").get<int>();
-        auto const ok = t >= 0 && t < kThreads && line.at("seq") == next[t]++ && line.at("level") == 30 &&
-                        line.at("time") >= before && line.at("time") <= after && line.at("pid") == pid &&
-                        line.at("hostname") == hostname && line.at("service") == "user-service" &&
-                        line.at("requestId") == fmt::format("req-{}", t) && line.at("traceId") == "trace" &&
-                        !line.contains("spanId") && line.at("path") == "/users/\"quoted\"\n" &&
-                        line.at("msg") == "request done";
+        auto const ok =
+            t >= 0 && t < kThreads && line.at("seq") == next[t]++ && line.at("level") == 30 &&
+            line.at("time") >= before && line.at("time") <= after && line.at("pid") == pid &&
+            line.at("hostname") == hostname && line.at("service") == "user-service" &&
+            line.at("requestId") == fmt::format("req-{}", t) && line.at("traceId") == "trace" &&
+            !line.contains("spanId") && line.at("path") == "/users/\"quoted\"\n" &&
+            line.at("msg") == "request done";
         if (!ok && bad++ < 3) {
             FAIL_CHECK(line.dump());
         }
@@ -400,7 +410,8 @@ TEST_CASE("lines beyond a thread's cap are dropped, counted and reported", "[log
             ++kept;
         } else {
             CHECK(line.at("level") == 40);
-            CHECK(line.at("msg") == fmt::format("{} log lines dropped", line.at("dropped").get<std::int64_t>()));
+            CHECK(line.at("msg") ==
+                  fmt::format("{} log lines dropped", line.at("dropped").get<std::int64_t>()));
             dropped += line.at("dropped").get<std::int64_t>();
         }
     }
@@ -427,7 +438,9 @@ TEST_CASE("init again switches the service and the fd", "[log]")
 
 TEST_CASE("after shutdown lines go synchronously to stderr", "[log]")
 {
-    { Capture const capture{Level::info, "stderr-test"}; } // sets the service, then shuts down
+    {
+        Capture const capture{Level::info, "stderr-test"};
+    } // sets the service, then shuts down
     int const captured = ::memfd_create("stderr", MFD_CLOEXEC);
     int const saved = ::dup(STDERR_FILENO);
     REQUIRE((captured >= 0 && saved >= 0));

@@ -15,7 +15,15 @@
 // written by a background thread; fatal lines are on the fd when the call returns.
 namespace shop::log {
 
-enum class Level : int { trace = 10, debug = 20, info = 30, warn = 40, error = 50, fatal = 60, silent = 100 };
+enum class Level : int {
+    trace = 10,
+    debug = 20,
+    info = 30,
+    warn = 40,
+    error = 50,
+    fatal = 60,
+    silent = 100
+};
 
 // Pino's names, case-insensitive.
 std::optional<Level> parse_level(std::string_view name);
@@ -37,6 +45,12 @@ bool enabled(Level level);
 // Blocks until every line emitted before the call has reached the fd.
 void flush();
 
+namespace detail {
+// Integers print as numbers; bool and char have overloads or are rejected as ambiguous.
+template <class T>
+concept Integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char>;
+} // namespace detail
+
 // One line with extra fields. A disabled level costs one check in the constructor.
 class Line {
 public:
@@ -49,8 +63,7 @@ public:
     Line& field(std::string_view key, char const* value); // a string literal, not a bool
     Line& field(std::string_view key, bool value);
     Line& field(std::string_view key, double value); // NaN and infinities become null
-    template <std::integral T>
-        requires(!std::same_as<T, bool> && !std::same_as<T, char>)
+    template <detail::Integer T>
     Line& field(std::string_view key, T value)
     {
         if constexpr (std::is_signed_v<T>) {
