@@ -45,12 +45,12 @@ start_service() {
     local name=$1 port t0 listening
     port=$(free_port)
     t0=$(date +%s%3N)
-    PORT=$port HOST=127.0.0.1 ENV_FILE=/dev/null "$(bin "$name")" >"$work/$name.log" 2>&1 &
+    PORT=$port HOST=127.0.0.1 ENV_FILE=/dev/null "$(bin "$name")" >"$work/$name-$port.log" 2>&1 &
     STARTED_PID=$!
     STARTED_PORT=$port
     pids+=("$STARTED_PID")
     wait_http "http://127.0.0.1:$port/health/live"
-    listening=$(grep -m1 'listening"' "$work/$name.log" | sed -E 's/.*"time":([0-9]+).*/\1/')
+    listening=$(grep -m1 'listening"' "$work/$name-$port.log" | sed -E 's/.*"time":([0-9]+).*/\1/')
     STARTED_MS=$((listening - t0))
 }
 

@@ -281,3 +281,57 @@ TEST_CASE("an idle server exits 0 at once on SIGINT", "[http][shutdown]")
     CHECK(server.process().wait_exit(3s) == 0);
     CHECK(server.process().output().find("stopped") != std::string::npos);
 }
+
+TEST_CASE("a Transfer-Encoding that does not end in chunked is refused", "[http][smuggling]")
+{
+    auto server = test_server();
+    for (std::string const coding : {"gzip", "chunked, identity", "identity"}) {
+        INFO(coding);
+        Connection c{server.port()};
+        // Were the body taken as empty, the smuggled GET /boom would be served next.
+        c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+               "\r\nContent-Length: 20\r\n\r\nGET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+        auto const reply = c.read_reply();
+        REQUIRE(reply);
+        CHECK(reply->status == 400);
+        CHECK(c.closed_by_peer(3s));
+    }
+    CHECK(request(server.port(), "GET", "/boom").status == 500); // the route is real
+}
+
+TEST_CASE("an HTTP/1.1 request without exactly one Host is refused", "[http]")
+{
+    auto server = test_server();
+    Connection none{server.port()};
+    none.send("GET /health/live HTTP/1.1\r\n\r\n");
+    CHECK(none.read_reply()->status == 400);
+    Connection two{server.port()};
+    two.send("GET /health/live HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+    CHECK(two.read_reply()->status == 400);
+    Connection old{server.port()};
+    old.send("GET /health/live HTTP/1.0\r\n\r\n");
+    CHECK(old.read_reply()->status == 200);
+}
+
+TEST_CASE("a 413 reaches a client that keeps sending its body", "[http]")
+{
+    auto server = test_server({{"BODY_LIMIT", "1kb"}});
+    Connection c{server.port()};
+    // The server answers at the head; the unread body must not turn its close into a reset
+    // that would destroy the answer on the way.
+    c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 10000000\r\n\r\n");
+    c.send(std::string(256 * 1024, ' '));
+    auto const reply = c.read_reply();
+    REQUIRE(reply);
+    CHECK(reply->status == 413);
+    CHECK(reply->header("Connection") == "close");
+}
+
+TEST_CASE("an absolute-form target is served by its path", "[http]")
+{
+    auto server = test_server();
+    auto const reply = request(server.port(), "GET", "http://127.0.0.1/items/5?q=abs");
+    REQUIRE(reply.status == 200);
+    CHECK(json::parse(reply.body) == json{{"id", "5"}, {"q", "abs"}});
+}

@@ -96,6 +96,10 @@ TEST_CASE("request metrics are labelled by route template, never by raw path",
           "[services][metrics]")
 {
     RunningService service{SHOP_TEST_SERVER};
+    // A HEAD first: its series must not be reused for the GETs that follow.
+    Connection head{service.port()};
+    head.send("HEAD /items/raw-path-h HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(head.read_reply(5s, Connection::Body::none));
     for (int i = 0; i < 3; ++i)
         request(service.port(), "GET", "/items/raw-path-" + std::to_string(i));
     request(service.port(), "GET", "/unknown-raw-path");
@@ -111,6 +115,8 @@ TEST_CASE("request metrics are labelled by route template, never by raw path",
         metrics_have(R"(http_requests_total{method="GET",route="unmatched",status_code="404"} 1)"));
     CHECK(metrics_have(
         R"(http_request_duration_seconds_count{method="GET",route="/items/:id",status_code="200"} 3)"));
+    CHECK(metrics_have(
+        R"(http_requests_total{method="HEAD",route="/items/:id",status_code="200"} 1)"));
     CHECK(request(service.port(), "GET", "/metrics").body.find("raw-path") == std::string::npos);
 }
 

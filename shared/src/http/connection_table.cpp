@@ -1,15 +1,24 @@
 #include <shop/http/connection_table.hpp>
 
 #include <sys/socket.h>
+#include <utility>
 
 namespace shop::http {
 namespace {
+
+constexpr int kRead = 1;
+constexpr int kWrite = 2;
 
 std::int64_t steady_now_ns() noexcept
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
+}
+
+bool is_quiet(Phase phase)
+{
+    return phase == Phase::idle || phase == Phase::closing;
 }
 
 } // namespace
@@ -25,6 +34,27 @@ void Connection::enter(Phase phase, std::chrono::milliseconds timeout) noexcept
     phase_.store(phase, std::memory_order_relaxed);
 }
 
+ConnectionTable::Entry::Entry(ConnectionTable& table, int fd)
+    : table_{&table}, connection_{std::make_unique<Connection>(fd)}
+{
+    table_->add(*connection_);
+}
+
+ConnectionTable::Entry::Entry(Entry&& other) noexcept
+    : table_{std::exchange(other.table_, nullptr)}, connection_{std::move(other.connection_)}
+{}
+
+ConnectionTable::Entry::~Entry()
+{
+    leave();
+}
+
+void ConnectionTable::Entry::leave()
+{
+    if (auto* table = std::exchange(table_, nullptr))
+        table->remove(*connection_);
+}
+
 void ConnectionTable::add(Connection& connection)
 {
     std::lock_guard lock{mutex_};
@@ -38,7 +68,7 @@ void ConnectionTable::remove(Connection& connection)
         std::lock_guard lock{mutex_};
         connections_.erase(&connection);
         if (connections_.empty())
-            callback = on_empty_;
+            callback = std::exchange(on_empty_, nullptr);
     }
     if (callback)
         callback();
@@ -48,10 +78,12 @@ void ConnectionTable::shut(Connection& connection, int how)
 {
     // shutdown(2) wakes the connection's pending read or write from any thread; the
     // connection's own coroutine then sees end-of-stream and closes its socket.
-    if (connection.shut_ && how != SHUT_RDWR)
+    if ((connection.shut_ | how) == connection.shut_)
         return;
-    connection.shut_ = true;
-    ::shutdown(connection.fd_, how);
+    connection.shut_ |= how;
+    ::shutdown(connection.fd_, how == (kRead | kWrite) ? SHUT_RDWR
+                               : how == kRead          ? SHUT_RD
+                                                       : SHUT_WR);
 }
 
 void ConnectionTable::sweep()
@@ -60,30 +92,29 @@ void ConnectionTable::sweep()
     std::lock_guard lock{mutex_};
     for (auto* connection : connections_) {
         auto const deadline = connection->deadline_ns_.load(std::memory_order_relaxed);
-        if (deadline == 0 || deadline > now || connection->shut_)
+        if (deadline == 0 || deadline > now)
             continue;
         connection->timed_out_.store(true, std::memory_order_release);
-        // A slow reader must lose its write too; a slow sender may still get a 408.
-        shut(*connection, connection->phase() == Phase::writing ? SHUT_RDWR : SHUT_RD);
+        // A slow reader loses its write too; a slow sender may still get a 408.
+        shut(*connection, connection->phase() == Phase::writing ? kRead | kWrite : kRead);
     }
 }
 
-bool ConnectionTable::close_idle_if_quiet()
+void ConnectionTable::close_idle_if_quiet()
 {
     std::lock_guard lock{mutex_};
     for (auto* connection : connections_)
-        if (connection->phase() != Phase::idle)
-            return false;
+        if (!is_quiet(connection->phase()))
+            return;
     for (auto* connection : connections_)
-        shut(*connection, SHUT_RDWR);
-    return true;
+        shut(*connection, kRead);
 }
 
 void ConnectionTable::close_all()
 {
     std::lock_guard lock{mutex_};
     for (auto* connection : connections_)
-        shut(*connection, SHUT_RDWR);
+        shut(*connection, kRead | kWrite);
 }
 
 std::size_t ConnectionTable::size() const
@@ -94,13 +125,14 @@ std::size_t ConnectionTable::size() const
 
 void ConnectionTable::on_empty(std::function<void()> callback)
 {
-    bool empty_now = false;
     {
         std::lock_guard lock{mutex_};
-        on_empty_ = callback;
-        empty_now = connections_.empty();
+        if (!connections_.empty()) {
+            on_empty_ = std::move(callback);
+            return;
+        }
     }
-    if (empty_now && callback)
+    if (callback)
         callback();
 }
 

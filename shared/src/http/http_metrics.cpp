@@ -19,11 +19,12 @@ HttpMetrics::Series HttpMetrics::lookup(std::string_view method, std::string_vie
     return Series{&requests_.with({method, route, code}), &duration_.with({method, route, code})};
 }
 
-void HttpMetrics::record(Route const* route, std::string_view method, unsigned status,
+void HttpMetrics::record(Route const* route, Verb verb, std::string_view method, unsigned status,
                          double seconds)
 {
-    bool const cacheable = route && route->id < route_count_ && status >= kFirstStatus &&
-                           status < kFirstStatus + kStatusCount;
+    // The cache holds the route's own method only: HEAD on a GET route takes the slow path.
+    bool const cacheable = route && route->method == verb && route->id < route_count_ &&
+                           status >= kFirstStatus && status < kFirstStatus + kStatusCount;
     if (!cacheable) {
         // Rare (unmatched paths): Family::with finds the existing child under a shared lock.
         auto const s =

@@ -56,7 +56,15 @@ std::string percent_decode(std::string_view text, bool plus_is_space)
 Request::Request(Message message, std::string request_id)
     : message_{std::move(message)}, request_id_{std::move(request_id)}
 {
-    std::string_view const target = message_.target();
+    std::string_view target = message_.target();
+    // Absolute form ("http://host/path?q", RFC 9112 §3.2.2): only the path and query count.
+    for (std::string_view const scheme : {"http://", "https://"}) {
+        if (target.substr(0, scheme.size()) == scheme) {
+            auto const slash = target.find('/', scheme.size());
+            target = slash == std::string_view::npos ? std::string_view{"/"} : target.substr(slash);
+            break;
+        }
+    }
     valid_target_ = is_origin_form(target);
     if (!valid_target_)
         return;

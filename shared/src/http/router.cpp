@@ -65,6 +65,18 @@ bool matches(Route const& route, std::string_view rest, Request::Params& params)
     return exhausted;
 }
 
+// At the first segment where two matching routes differ, a literal beats a parameter.
+bool more_specific(Route const& a, Route const& b)
+{
+    for (std::size_t i = 0; i < a.segments.size() && i < b.segments.size(); ++i) {
+        bool const a_param = is_param(a.segments[i]);
+        bool const b_param = is_param(b.segments[i]);
+        if (a_param != b_param)
+            return b_param;
+    }
+    return false;
+}
+
 bool same_shape(Route const& a, std::vector<std::string> const& segments)
 {
     if (a.segments.size() != segments.size())
@@ -106,12 +118,8 @@ Router& Router::add(Verb method, std::string_view pattern, Handler handler)
     for (auto const& route : routes_)
         if (route->method == method && same_shape(*route, segments))
             throw std::invalid_argument{"route registered twice: " + std::string{pattern}};
-    std::size_t params = 0;
-    for (auto const& s : segments)
-        params += is_param(s) ? 1 : 0;
-    routes_.push_back(
-        std::make_unique<Route>(Route{routes_.size(), method, std::string{pattern},
-                                      std::move(segments), params, std::move(handler)}));
+    routes_.push_back(std::make_unique<Route>(Route{routes_.size(), method, std::string{pattern},
+                                                    std::move(segments), std::move(handler)}));
     return *this;
 }
 
@@ -129,12 +137,12 @@ Match Router::match(Verb method, std::string_view path) const
         if (!matches(*route, rest, params))
             continue;
         if (route->method == method) {
-            if (!best.route || route->param_count < best.route->param_count) {
+            if (!best.route || more_specific(*route, *best.route)) {
                 best.route = route.get();
                 best.params = params;
             }
         } else if (method == Verb::head && route->method == Verb::get) {
-            if (!head_fallback || route->param_count < head_fallback->param_count) {
+            if (!head_fallback || more_specific(*route, *head_fallback)) {
                 head_fallback = route.get();
                 head_params = params;
             }

@@ -1,5 +1,6 @@
 #include <shop/http/serialize.hpp>
 
+#include <boost/beast/core/string.hpp>
 #include <fmt/format.h>
 
 #include <array>
@@ -7,6 +8,14 @@
 
 namespace shop::http {
 namespace {
+
+bool is_framing_header(std::string_view name)
+{
+    for (std::string_view const framing : {"content-length", "transfer-encoding", "connection"})
+        if (boost::beast::iequals(name, framing))
+            return true;
+    return false;
+}
 
 // A CR or LF in a handler's header would let it forge headers: they become spaces.
 void append_header(std::string& out, std::string_view name, std::string_view value)
@@ -42,7 +51,7 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
     fmt::format_to(it, "HTTP/1.1 {} {}\r\n", code,
                    boost::beast::http::obsolete_reason(response.status));
     fmt::format_to(it, "Date: {}\r\n", http_date());
-    if (!response.body.empty() || (code != 204 && code != 304 && code >= 200))
+    if (code >= 200 && code != 204 && code != 304)
         fmt::format_to(it, "Content-Type: {}\r\nContent-Length: {}\r\n", response.content_type,
                        response.body.size());
     if (!options.request_id.empty())
@@ -52,7 +61,8 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
     else if (options.http10)
         out += "Connection: keep-alive\r\n";
     for (auto const& [name, value] : response.headers)
-        append_header(out, name, value);
+        if (!is_framing_header(name)) // the server alone frames the message
+            append_header(out, name, value);
     out += "\r\n";
 }
 

@@ -26,6 +26,8 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr std::size_t kReadSize = 16 * 1024;
+constexpr std::chrono::milliseconds kLingerTime{2000};
+constexpr std::size_t kLingerBytes = 1024 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // Deadlines are checked this often: a quarter of the shortest timeout, within 50 ms..1 s.
@@ -52,6 +54,26 @@ std::optional<Error> read_failure(boost::system::error_code ec, bool started, bo
     return std::nullopt; // socket errors: nobody to answer
 }
 
+// Framing rules Beast leaves to us (RFC 9112 §3.2, §6.1): one Host in HTTP/1.1, and a
+// Transfer-Encoding only when it ends in chunked, on HTTP/1.1. Anything else could be
+// framed differently by a proxy in front: request smuggling.
+std::optional<Error> check_head(wire::request_parser<wire::string_body> const& parser)
+{
+    auto const& head = parser.get();
+    if (head.count(wire::field::transfer_encoding) > 0 &&
+        (!parser.chunked() || head.version() < 11))
+        return Error{Status::bad_request, "Unsupported Transfer-Encoding"};
+    if (head.version() >= 11 && head.count(wire::field::host) != 1)
+        return Error{Status::bad_request, "Exactly one Host header is required"};
+    return std::nullopt;
+}
+
+bool has_body(Status status)
+{
+    auto const code = static_cast<unsigned>(status);
+    return code >= 200 && code != 204 && code != 304;
+}
+
 std::string_view method_label(Request const& request)
 {
     return request.method() == Verb::unknown ? std::string_view{"OTHER"} : request.method_name();
@@ -68,23 +90,6 @@ void log_access(Request const& request, unsigned status, double seconds)
         .field("responseTime", std::round(seconds * 1e6) / 1e3)
         .emit("request completed");
 }
-
-// Keeps a connection in the table for exactly as long as its coroutine lives.
-class Registration {
-public:
-    Registration(ConnectionTable& table, Connection& connection)
-        : table_{table}, connection_{connection}
-    {
-        table_.add(connection_);
-    }
-    ~Registration() { table_.remove(connection_); }
-    Registration(Registration const&) = delete;
-    Registration& operator=(Registration const&) = delete;
-
-private:
-    ConnectionTable& table_;
-    Connection& connection_;
-};
 
 } // namespace
 
@@ -155,7 +160,9 @@ awaitable<void> Server::accept_loop()
         if (draining())
             continue; // the socket closes as it goes out of scope
         socket.set_option(tcp::no_delay(true), ec);
-        net::co_spawn(io_, session(std::move(socket)), net::detached);
+        // In the table before the session starts, so a drain never misses it.
+        ConnectionTable::Entry entry{connections_, socket.native_handle()};
+        net::co_spawn(io_, session(std::move(socket), std::move(entry)), net::detached);
     }
 }
 
@@ -172,18 +179,15 @@ awaitable<void> Server::sweep_loop()
     }
 }
 
-awaitable<void> Server::session(tcp::socket socket)
+awaitable<void> Server::session(tcp::socket socket, ConnectionTable::Entry entry)
 {
     auto const self = shared_from_this();
-    {
-        Connection connection{socket.native_handle()};
-        Registration const registration{connections_, connection};
-        try {
-            co_await serve(socket, connection);
-        } catch (std::exception const& e) {
-            log::debug("connection failed: {}", e.what());
-        }
-    } // out of the table before the socket closes: the sweeper never shuts a reused fd
+    try {
+        co_await serve(socket, entry.connection());
+    } catch (std::exception const& e) {
+        log::debug("connection failed: {}", e.what());
+    }
+    entry.leave(); // before the close: the sweeper never shuts a reused fd
     boost::system::error_code ignored;
     socket.close(ignored);
     if (draining())
@@ -202,6 +206,8 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
 
         // Idle until the first byte of a request, then the head must arrive in time.
         bool started = buffer.size() > 0;
+        if (!started && buffer.capacity() > kReadSize)
+            buffer.shrink_to_fit(); // an idle connection keeps no large buffer
         connection.enter(started ? Phase::reading : Phase::idle,
                          started ? options_.header_timeout : options_.keep_alive_timeout);
         while (!ec && !parser.is_header_done()) {
@@ -223,8 +229,15 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
                 connection.enter(Phase::reading, options_.header_timeout);
             }
         }
+        if (!ec) {
+            if (auto const invalid = check_head(parser)) {
+                co_await reject(socket, connection, *invalid, head);
+                co_return;
+            }
+        }
         if (!ec && !parser.is_done()) {
-            if (boost::beast::iequals(parser.get()[wire::field::expect], "100-continue"))
+            if (parser.get().version() >= 11 &&
+                boost::beast::iequals(parser.get()[wire::field::expect], "100-continue"))
                 std::tie(ec, std::ignore) =
                     co_await net::async_write(socket, net::buffer(kContinue), as_result);
             connection.enter(Phase::reading, options_.request_timeout);
@@ -250,7 +263,7 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
 
         bool const close = !keep_alive || draining();
         serialize_head(head, response, {request.request_id(), !close, http10});
-        bool const with_body = request.method() != Verb::head;
+        bool const with_body = request.method() != Verb::head && has_body(response.status);
         std::array<net::const_buffer, 2> const buffers{
             net::buffer(head), with_body ? net::buffer(response.body) : net::const_buffer{}};
         connection.enter(Phase::writing, options_.request_timeout);
@@ -258,13 +271,14 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
 
         auto const seconds = std::chrono::duration<double>(Clock::now() - started_at).count();
         auto const status = static_cast<unsigned>(response.status);
-        metrics_.record(route, method_label(request), status, seconds);
+        metrics_.record(route, request.method(), method_label(request), status, seconds);
         log_access(request, status, seconds);
-        if (ec || close)
+        if (ec)
+            co_return;
+        if (close || draining())
             break;
     }
-    // Unread input is discarded; the client sees an orderly end of the stream.
-    socket.shutdown(tcp::socket::shutdown_send, ec);
+    co_await linger(socket, connection);
 }
 
 awaitable<void> Server::reject(tcp::socket& socket, Connection& connection, Error const& error,
@@ -277,12 +291,28 @@ awaitable<void> Server::reject(tcp::socket& socket, Connection& connection, Erro
     connection.enter(Phase::writing, options_.request_timeout);
     co_await net::async_write(socket, buffers, as_result); // best effort: closing anyway
     auto const status = static_cast<unsigned>(error.status());
-    metrics_.record(nullptr, "OTHER", status, 0.0);
+    metrics_.record(nullptr, Verb::unknown, "OTHER", status, 0.0);
     log::Line(log::Level::warn, {request_id, {}, {}})
-        .field("statusCode", static_cast<std::int64_t>(status))
+        .field("statusCode", status)
         .emit(error.what());
-    boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_await linger(socket, connection);
+}
+
+awaitable<void> Server::linger(tcp::socket& socket, Connection& connection)
+{
+    // Closing with unread input makes the kernel send a reset, which can destroy the
+    // response still in flight: end our side, then read and drop what the client sends,
+    // for a bounded time and amount.
+    boost::system::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    connection.enter(Phase::closing, kLingerTime);
+    std::array<char, 4096> sink{};
+    std::size_t discarded = 0;
+    while (!ec && discarded < kLingerBytes) {
+        std::size_t n = 0;
+        std::tie(ec, n) = co_await socket.async_read_some(net::buffer(sink), as_result);
+        discarded += n;
+    }
 }
 
 awaitable<Response> Server::dispatch(Request& request, Route const*& matched)

@@ -45,6 +45,15 @@ TEST_CASE("literal segments win over parameters whatever the registration order"
     CHECK(pattern_of(routes.match(Verb::get, "/api/users/7")) == "/api/users/:id");
 }
 
+TEST_CASE("the literal at the first differing segment decides between matches", "[router]")
+{
+    Router routes;
+    routes.get("/:a/b/c", noop());
+    routes.get("/x/:b/:c", noop());
+    CHECK(pattern_of(routes.match(Verb::get, "/x/b/c")) == "/x/:b/:c");
+    CHECK(pattern_of(routes.match(Verb::get, "/y/b/c")) == "/:a/b/c");
+}
+
 TEST_CASE("several parameters are captured in order", "[router]")
 {
     Router routes;

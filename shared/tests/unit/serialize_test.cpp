@@ -54,7 +54,21 @@ TEST_CASE("extra headers cannot smuggle new lines", "[serialize]")
 TEST_CASE("a 204 has no content headers", "[serialize]")
 {
     std::string head;
-    serialize_head(head, Response::text(Status::no_content, ""), {"r"});
+    serialize_head(head, Response::text(Status::no_content, "stray body"), {"r"});
     CHECK(head.find("Content-Length") == std::string::npos);
     CHECK(head.rfind("HTTP/1.1 204 No Content\r\n", 0) == 0);
+}
+
+TEST_CASE("a handler cannot frame the message itself", "[serialize]")
+{
+    std::string head;
+    auto response = Response::text(Status::ok, "abc");
+    response.header("content-length", "999").header("Transfer-Encoding", "chunked");
+    response.header("Connection", "upgrade").header("X-Kept", "yes");
+    serialize_head(head, response, {"r"});
+    CHECK(head.find("Content-Length: 3\r\n") != std::string::npos);
+    CHECK(head.find("999") == std::string::npos);
+    CHECK(head.find("chunked") == std::string::npos);
+    CHECK(head.find("upgrade") == std::string::npos);
+    CHECK(head.find("X-Kept: yes\r\n") != std::string::npos);
 }

@@ -26,7 +26,7 @@ public:
             use_awaitable);
     }
 
-    // Waits for queued work to finish and joins the threads.
+    // Drops work that has not started, waits for running work, joins the threads.
     void stop();
 
 private:

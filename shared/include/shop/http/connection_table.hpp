@@ -1,17 +1,19 @@
 #pragma once
 // Every open connection, its phase and its deadline, so that one sweeper can enforce the
-// read/idle timeouts and graceful shutdown can tell idle connections from busy ones.
+// read/idle/write timeouts and graceful shutdown can tell idle connections from busy ones.
 // The request path only stores two atomics per phase change: no timer per request.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <unordered_set>
 
 namespace shop::http {
 
-enum class Phase : std::uint8_t { idle, reading, handling, writing };
+// closing: the response is out and unread input is being discarded before the close.
+enum class Phase : std::uint8_t { idle, reading, handling, writing, closing };
 
 class Connection {
 public:
@@ -29,27 +31,46 @@ private:
     std::atomic<Phase> phase_{Phase::idle};
     std::atomic<std::int64_t> deadline_ns_{0}; // steady clock; 0: none
     std::atomic<bool> timed_out_{false};
-    bool shut_ = false; // guarded by the table's mutex
+    int shut_ = 0; // directions already shut (kRead | kWrite), guarded by the table's mutex
 };
 
 class ConnectionTable {
 public:
-    void add(Connection& connection);
-    // Must run before the socket is closed, so that the fd is never shut after reuse.
-    void remove(Connection& connection);
+    // A connection in the table for as long as this handle lives. Leaving the table must
+    // happen before the socket closes, so that the fd is never shut after its reuse.
+    class Entry {
+    public:
+        Entry(ConnectionTable& table, int fd);
+        ~Entry();
+        Entry(Entry&& other) noexcept;
+        Entry(Entry const&) = delete;
+        Entry& operator=(Entry const&) = delete;
+        Entry& operator=(Entry&&) = delete;
 
-    // Shuts the read side (write side too while writing) of connections past their deadline.
+        Connection& connection() noexcept { return *connection_; }
+        void leave(); // idempotent
+
+    private:
+        ConnectionTable* table_;
+        std::unique_ptr<Connection> connection_;
+    };
+
+    // Shuts the read side of connections past their deadline (the write side too while
+    // writing), so their coroutine wakes up and ends.
     void sweep();
-    // Shuts every idle connection when none is busy; returns true when it did.
-    bool close_idle_if_quiet();
+    // Once no connection is busy, shuts the read side of idle and closing ones; a request
+    // that raced in is still read and answered with "Connection: close".
+    void close_idle_if_quiet();
     // Shuts every connection, busy or not.
     void close_all();
 
     std::size_t size() const;
-    // Called (outside the lock) whenever the table becomes empty.
+    // Called once (outside the lock) when the table is or becomes empty.
     void on_empty(std::function<void()> callback);
 
 private:
+    void add(Connection& connection);
+    void remove(Connection& connection);
     void shut(Connection& connection, int how);
 
     mutable std::mutex mutex_;

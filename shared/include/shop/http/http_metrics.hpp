@@ -2,6 +2,7 @@
 // http_requests_total and http_request_duration_seconds by method, route template and
 // status. Series of matched routes are cached per (route, status) in atomics, so the
 // request path does no lookup and takes no lock once a series exists.
+#include <shop/http/request.hpp>
 #include <shop/metrics/registry.hpp>
 
 #include <array>
@@ -19,8 +20,10 @@ class HttpMetrics {
 public:
     HttpMetrics(metrics::Registry& registry, std::size_t route_count);
 
-    // route == nullptr: no route matched; the route label is then "unmatched".
-    void record(Route const* route, std::string_view method, unsigned status, double seconds);
+    // route == nullptr: no route matched; the route label is then "unmatched". `verb` is
+    // the request's (HEAD may be served by a GET route); `method` its label.
+    void record(Route const* route, Verb verb, std::string_view method, unsigned status,
+                double seconds);
 
 private:
     struct Series {

@@ -1,6 +1,7 @@
 #pragma once
-// The route table: method + path pattern ("/api/users/:id") → handler. Literal segments
-// win over parameters, so "/api/users/me" beats "/api/users/:id" whatever the order.
+// The route table: method + path pattern ("/api/users/:id") → handler. When several
+// routes match, the one with a literal at the first segment where they differ wins, so
+// "/api/users/me" beats "/api/users/:id" whatever the registration order.
 #include <shop/http/request.hpp>
 #include <shop/http/response.hpp>
 #include <shop/net/asio.hpp>
@@ -20,7 +21,6 @@ struct Route {
     Verb method;
     std::string pattern;
     std::vector<std::string> segments; // ":name" for a parameter
-    std::size_t param_count;
     Handler handler;
 };
 

@@ -13,7 +13,9 @@ struct HeadOptions {
     bool http10 = false; // an HTTP/1.0 client needs "Connection: keep-alive" to keep it
 };
 
-// Appends the status line, headers and the blank line to `out` (which is cleared first).
+// Writes the status line, headers and the blank line to `out` (cleared first). Responses
+// that cannot have a body (1xx, 204, 304) get no content headers; a handler's own
+// Content-Length, Transfer-Encoding or Connection header is dropped.
 void serialize_head(std::string& out, Response const& response, HeadOptions const& options);
 
 // The current time as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), formatted once a second per

@@ -40,11 +40,12 @@ public:
 private:
     awaitable<void> accept_loop();
     awaitable<void> sweep_loop();
-    awaitable<void> session(tcp::socket socket);
+    awaitable<void> session(tcp::socket socket, ConnectionTable::Entry entry);
     awaitable<void> serve(tcp::socket& socket, Connection& connection);
     awaitable<Response> dispatch(Request& request, Route const*& matched);
     awaitable<void> reject(tcp::socket& socket, Connection& connection, Error const& error,
                            std::string& head);
+    awaitable<void> linger(tcp::socket& socket, Connection& connection);
 
     net::io_context& io_;
     ServerOptions options_;
