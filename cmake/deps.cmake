@@ -8,7 +8,8 @@ find_package(Catch2 2 CONFIG REQUIRED)
 include(Catch)
 
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(rdkafka REQUIRED IMPORTED_TARGET rdkafka++>=2.0)
+# The C library: the project wraps its handles itself (and the dev broker needs its mock API).
+pkg_check_modules(rdkafka REQUIRED IMPORTED_TARGET rdkafka>=2.0)
 pkg_check_modules(pqxx REQUIRED IMPORTED_TARGET libpqxx>=6.4)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 

@@ -1,3 +1,4 @@
+#include <shop/db/errors.hpp>
 #include <shop/http/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +48,10 @@ Error to_http_error(std::exception_ptr const& failure)
         return e;
     } catch (nlohmann::json::exception const&) {
         return Error{Status::bad_request, "Malformed JSON in request body"};
+    } catch (std::exception const& e) {
+        if (auto mapped = db::http_error_for(e)) // 409 on a duplicate, 503 when unreachable
+            return *std::move(mapped);
+        return Error{Status::internal_server_error, "Internal server error"};
     } catch (...) {
         return Error{Status::internal_server_error, "Internal server error"};
     }
