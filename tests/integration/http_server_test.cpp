@@ -269,7 +269,9 @@ TEST_CASE("shutdown is bounded: a request slower than the bound is cut and the e
     std::this_thread::sleep_for(200ms);
     auto const signalled = std::chrono::steady_clock::now();
     server.process().signal(SIGTERM);
-    CHECK(server.process().wait_exit(5s) == 0);
+    auto const exit_code = server.process().wait_exit(5s);
+    INFO(server.process().output());
+    CHECK(exit_code == 0);
     CHECK(std::chrono::steady_clock::now() - signalled < 4s);
     CHECK(slow.closed_by_peer(1s));
 }

@@ -1,5 +1,6 @@
 // The four executables start on the chassis and serve health and metrics.
 #include "http_client.hpp"
+#include "postgres.hpp"
 #include "service.hpp"
 
 #include <catch2/catch.hpp>
@@ -39,16 +40,28 @@ Checked promtool_check_metrics(std::string const& text)
     return {WEXITSTATUS(status), output};
 }
 
-std::string const kExecutables[] = {SHOP_API_GATEWAY, SHOP_USER_SERVICE, SHOP_ORDER_SERVICE,
-                                    SHOP_PAYMENT_SERVICE};
+struct Executable {
+    char const* path;
+    char const* database; // "" when it has none
+};
+
+Executable const kExecutables[] = {{SHOP_API_GATEWAY, ""},
+                                   {SHOP_USER_SERVICE, "userdb"},
+                                   {SHOP_ORDER_SERVICE, "orderdb"},
+                                   {SHOP_PAYMENT_SERVICE, "paymentdb"}};
 
 } // namespace
 
 TEST_CASE("every service serves liveness, readiness and metrics, and stops cleanly", "[services]")
 {
-    for (auto const& executable : kExecutables) {
+    TempPostgres postgres;
+    RunningService broker{SHOP_KAFKA_DEV_BROKER, {{"KAFKA_DEV_BROKER_PORT", "0"}}};
+    for (auto const& [executable, database] : kExecutables) {
         INFO(executable);
-        RunningService service{executable};
+        EnvVars env{{"KAFKA_BROKER", "127.0.0.1:" + std::to_string(broker.port())}};
+        if (*database)
+            env.emplace_back("DATABASE_URL", postgres.create_database(database));
+        RunningService service{executable, env};
 
         auto const live = request(service.port(), "GET", "/health/live");
         CHECK(live.status == 200);
@@ -73,6 +86,9 @@ TEST_CASE("every service serves liveness, readiness and metrics, and stops clean
         for (auto const* name : {"process_resident_memory_bytes", "process_cpu_seconds_total",
                                  "process_start_time_seconds", "process_open_fds"})
             CHECK(metrics.body.find(std::string{"\n"} + name + " ") != std::string::npos);
+        auto const checked = promtool_check_metrics(metrics.body);
+        INFO(checked.output);
+        CHECK(checked.exit_code == 0);
 
         service.process().signal(SIGTERM);
         CHECK(service.process().wait_exit(5s) == 0);
@@ -138,9 +154,9 @@ TEST_CASE("a bad configuration value stops start-up with one line naming the var
 
 TEST_CASE("a port already in use stops start-up with a clear line", "[services][config]")
 {
-    RunningService first{SHOP_ORDER_SERVICE};
+    RunningService first{SHOP_API_GATEWAY};
     ChildProcess second{
-        SHOP_ORDER_SERVICE,
+        SHOP_API_GATEWAY,
         {{"ENV_FILE", "/dev/null"}, {"HOST", "127.0.0.1"}, {"PORT", std::to_string(first.port())}}};
     CHECK(second.wait_exit(5s) == 1);
     CHECK(second.output().find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=

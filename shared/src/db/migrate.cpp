@@ -122,4 +122,14 @@ std::vector<std::string> migrate(Pool& pool, std::filesystem::path const& dir)
     return applied;
 }
 
+std::vector<std::string> migrate_service(Pool& pool, config::Env const& env,
+                                         std::string_view service)
+{
+    std::filesystem::path const root = env.string("MIGRATIONS_ROOT", SHOP_SOURCE_DIR);
+    auto applied = migrate(pool, root / "shared" / "migrations");
+    auto own = migrate(pool, root / "services" / service / "migrations");
+    applied.insert(applied.end(), own.begin(), own.end());
+    return applied;
+}
+
 } // namespace shop::db

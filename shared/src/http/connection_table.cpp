@@ -34,14 +34,14 @@ void Connection::enter(Phase phase, std::chrono::milliseconds timeout) noexcept
     phase_.store(phase, std::memory_order_relaxed);
 }
 
-ConnectionTable::Entry::Entry(ConnectionTable& table, int fd)
-    : table_{&table}, connection_{std::make_unique<Connection>(fd)}
+ConnectionTable::Entry::Entry(std::shared_ptr<ConnectionTable> table, int fd)
+    : table_{std::move(table)}, connection_{std::make_unique<Connection>(fd)}
 {
     table_->add(*connection_);
 }
 
 ConnectionTable::Entry::Entry(Entry&& other) noexcept
-    : table_{std::exchange(other.table_, nullptr)}, connection_{std::move(other.connection_)}
+    : table_{std::move(other.table_)}, connection_{std::move(other.connection_)}
 {}
 
 ConnectionTable::Entry::~Entry()
@@ -51,7 +51,7 @@ ConnectionTable::Entry::~Entry()
 
 void ConnectionTable::Entry::leave()
 {
-    if (auto* table = std::exchange(table_, nullptr))
+    if (auto const table = std::move(table_))
         table->remove(*connection_);
 }
 

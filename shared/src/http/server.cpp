@@ -132,13 +132,16 @@ void Server::drain(std::function<void()> on_drained)
         boost::system::error_code ignored;
         self->acceptor_.close(ignored);
     });
-    connections_.on_empty(std::move(on_drained));
-    connections_.close_idle_if_quiet();
+    connections_->on_empty(std::move(on_drained));
+    connections_->close_idle_if_quiet();
 }
 
 void Server::close_all()
 {
-    connections_.close_all();
+    // The drain is over: nothing may run when the last connection goes later, perhaps
+    // while the io_context is being destroyed.
+    connections_->on_empty(nullptr);
+    connections_->close_all();
     net::post(strand_, [self = shared_from_this()] { self->sweep_timer_.cancel(); });
 }
 
@@ -175,7 +178,7 @@ awaitable<void> Server::sweep_loop()
         auto [ec] = co_await sweep_timer_.async_wait(as_result);
         if (ec)
             co_return;
-        connections_.sweep();
+        connections_->sweep();
     }
 }
 
@@ -191,7 +194,7 @@ awaitable<void> Server::session(tcp::socket socket, ConnectionTable::Entry entry
     boost::system::error_code ignored;
     socket.close(ignored);
     if (draining())
-        connections_.close_idle_if_quiet();
+        connections_->close_idle_if_quiet();
 }
 
 awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)

@@ -135,4 +135,14 @@ bool Producer::flush(std::chrono::milliseconds timeout)
            RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
+bool Producer::reachable(std::chrono::milliseconds timeout)
+{
+    rd_kafka_metadata_t const* raw = nullptr;
+    auto const err =
+        rd_kafka_metadata(handle_.get(), 0, nullptr, &raw, static_cast<int>(timeout.count()));
+    std::unique_ptr<rd_kafka_metadata_t const, decltype(&rd_kafka_metadata_destroy)> const metadata{
+        raw, &rd_kafka_metadata_destroy};
+    return err == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 } // namespace shop::kafka

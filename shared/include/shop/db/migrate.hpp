@@ -1,5 +1,6 @@
 #pragma once
 // Versioned schema migrations: the .sql files of one directory, applied once each, in order.
+#include <shop/config/env.hpp>
 #include <shop/db/pool.hpp>
 
 #include <filesystem>
@@ -23,5 +24,12 @@ public:
 // as given (resolve it against the executable or a variable, not the working directory).
 // Returns the names of the files applied by this call.
 std::vector<std::string> migrate(Pool& pool, std::filesystem::path const& dir);
+
+// A service's whole schema: the shared outbox and inbox (shared/migrations), then its own
+// services/<service>/migrations. Both are looked up under MIGRATIONS_ROOT when it is set
+// (an installed layout, a container image), else in the source tree the binary was built
+// from. Returns the files applied by this call.
+std::vector<std::string> migrate_service(Pool& pool, config::Env const& env,
+                                         std::string_view service);
 
 } // namespace shop::db

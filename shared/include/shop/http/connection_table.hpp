@@ -37,10 +37,12 @@ private:
 class ConnectionTable {
 public:
     // A connection in the table for as long as this handle lives. Leaving the table must
-    // happen before the socket closes, so that the fd is never shut after its reuse.
+    // happen before the socket closes, so that the fd is never shut after its reuse. The
+    // entry shares ownership of the table: a coroutine frame destroyed with its io_context
+    // may outlive the server that made it.
     class Entry {
     public:
-        Entry(ConnectionTable& table, int fd);
+        Entry(std::shared_ptr<ConnectionTable> table, int fd);
         ~Entry();
         Entry(Entry&& other) noexcept;
         Entry(Entry const&) = delete;
@@ -51,7 +53,7 @@ public:
         void leave(); // idempotent
 
     private:
-        ConnectionTable* table_;
+        std::shared_ptr<ConnectionTable> table_;
         std::unique_ptr<Connection> connection_;
     };
 

@@ -55,7 +55,7 @@ private:
     tcp::acceptor acceptor_;
     net::steady_timer sweep_timer_;
     std::uint16_t port_ = 0;
-    ConnectionTable connections_;
+    std::shared_ptr<ConnectionTable> connections_ = std::make_shared<ConnectionTable>();
     std::atomic<bool> draining_{false};
 };
 

@@ -55,6 +55,10 @@ public:
     // Waits until everything queued is delivered or failed; false on timeout.
     bool flush(std::chrono::milliseconds timeout);
 
+    // Whether a broker answers a metadata request within `timeout` (for readiness checks).
+    // Blocks: never call it on an I/O thread.
+    bool reachable(std::chrono::milliseconds timeout);
+
 private:
     static void on_delivery(rd_kafka_t*, rd_kafka_message_t const* message, void*);
 

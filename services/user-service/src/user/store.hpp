@@ -1,0 +1,38 @@
+#pragma once
+// The users table. Every statement is parameterised; none reads the password hash back.
+#include "user/user.hpp"
+
+#include <pqxx/transaction>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shop::user::store {
+
+// Throws pqxx::unique_violation when the email is taken, whatever its case.
+User insert(pqxx::work& tx, std::string const& email, std::string const& name,
+            std::string const& password_hash);
+
+std::optional<User> find(pqxx::work& tx, std::string const& id);
+
+// Ordered by creation time, then id.
+std::vector<User> list(pqxx::work& tx, Page const& page);
+std::int64_t count(pqxx::work& tx);
+
+// The fields to change; absent ones keep their value.
+struct Update {
+    std::optional<std::string> email;
+    std::optional<std::string> name;
+    std::optional<std::string> password_hash;
+};
+
+// The changed user, nullopt when there is none with this id. Throws pqxx::unique_violation
+// when the new email is taken.
+std::optional<User> update(pqxx::work& tx, std::string const& id, Update const& changes);
+
+// The deleted user's id as stored (lower case), nullopt when there was none with this id.
+std::optional<std::string> remove(pqxx::work& tx, std::string const& id);
+
+} // namespace shop::user::store
