@@ -11,7 +11,7 @@ DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
-SERVICE=${SERVICE:-user-service}
+SERVICE=${SERVICE:-api-gateway} # the chassis alone: it needs no database
 BODY='{"status":"ok","info":{},"error":{},"details":{}}'
 
 ensure_packages "${PACKAGES[@]}" wrk nginx-light
@@ -45,7 +45,8 @@ start_service() {
     local name=$1 port t0 listening
     port=$(free_port)
     t0=$(date +%s%3N)
-    PORT=$port HOST=127.0.0.1 ENV_FILE=/dev/null "$(bin "$name")" >"$work/$name-$port.log" 2>&1 &
+    PORT=$port HOST=127.0.0.1 ENV_FILE=/dev/null KAFKA_BROKER=${KAFKA_BROKER:-} \
+        DB_PORT=${PGPORT_LOCAL:-${DB_PORT:-5432}} "$(bin "$name")" >"$work/$name-$port.log" 2>&1 &
     STARTED_PID=$!
     STARTED_PORT=$port
     pids+=("$STARTED_PID")
@@ -116,6 +117,21 @@ printf '%-28s %10s %10s %10s\n' "$SERVICE" "$svc_rps" "$svc_p50" "$svc_p99"
 awk -v a="$svc_rps" -v b="$ngx_rps" -v c="$svc_p99" -v d="$ngx_p99" \
     'BEGIN { printf "%-28s %10.2f %21.2f\n", "ratio service/nginx", a / b, c / d }'
 echo "$SERVICE RSS after the run: $svc_rss_load MB"
+
+# The services with a database need PostgreSQL and Kafka to start: the project's local
+# cluster (started here unless it already runs) and a dev broker of our own.
+broker_port=$(free_port)
+KAFKA_DEV_BROKER_PORT=$broker_port "$ROOT/build/release/infra/kafka-dev-broker/kafka-dev-broker" \
+    >"$work/broker.log" 2>&1 &
+pids+=($!)
+export KAFKA_BROKER=127.0.0.1:$broker_port
+started_pg=false
+if ! "$ROOT/scripts/pg.sh" status >/dev/null 2>&1; then
+    "$ROOT/scripts/pg.sh" start >/dev/null
+    started_pg=true
+fi
+stop_pg() { if $started_pg; then "$ROOT/scripts/pg.sh" stop >/dev/null; fi; }
+trap 'stop_pg; cleanup' EXIT
 
 echo
 printf '%-18s %12s %26s\n' service "idle RSS MB" "start-up ms (exec→listening)"

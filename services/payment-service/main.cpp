@@ -1,13 +1,37 @@
-// payment-service: the service's executable; it serves /health/live, /health/ready and /metrics.
+// payment-service: one simulated payment per order, announced as payment.completed|failed.
+#include "payment/consumers.hpp"
+#include "payment/routes.hpp"
+
 #include <shop/app/app.hpp>
+#include <shop/db/errors.hpp>
+#include <shop/db/migrate.hpp>
+#include <shop/kafka/consumer.hpp>
+#include <shop/outbox/relay.hpp>
 
 int main()
 {
     return shop::run_main("payment-service", [] {
-        auto const env = shop::config::Env::from_process();
-        shop::App app{shop::AppConfig::from_env(env, "payment-service", 3003)};
-        shop::http::Router routes;
+        using namespace shop;
+        auto const env = config::Env::from_process();
+        App app{AppConfig::from_env(env, "payment-service", 3003)};
+        db::Pool pool{db::Config::from_env(env, "paymentdb"), app.blocking()};
+        db::migrate_service(pool, env, "payment-service");
+        auto const kafka_config = kafka::Config::from_env(env, "payment-service");
+        kafka::Producer producer{kafka_config};
+        outbox::Relay relay{pool, producer};
+        payment::Deps deps{pool, relay, payment::Policy::from_env(env), app.metrics()};
+
+        kafka::Consumer consumer{kafka_config, producer};
+        consumer.set_transient(db::is_retryable);
+        payment::add_handlers(consumer, deps);
+
+        app.health().add("database", [&pool] { return pool.ping(); });
+        http::Router routes;
+        payment::add_routes(routes, deps);
         app.serve(std::move(routes));
+
+        relay.start();
+        consumer.start();
         return app.run();
     });
 }

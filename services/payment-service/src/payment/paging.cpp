@@ -1,0 +1,44 @@
+#include "payment/paging.hpp"
+
+#include <shop/http/error.hpp>
+
+#include <charconv>
+#include <limits>
+#include <vector>
+
+namespace shop::payment {
+namespace {
+
+// A query integer in [min, max], or a message naming what is wrong.
+void read(http::Request const& req, std::string_view name, std::int64_t min, std::int64_t max,
+          std::int64_t& out, std::vector<std::string>& errors)
+{
+    auto const text = req.query(name);
+    if (!text)
+        return;
+    std::int64_t value = 0;
+    auto const [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc{} || end != text->data() + text->size())
+        errors.push_back(std::string{name} + " must be an integer number");
+    else if (value < min)
+        errors.push_back(std::string{name} + " must not be less than " + std::to_string(min));
+    else if (value > max)
+        errors.push_back(std::string{name} + " must not be greater than " + std::to_string(max));
+    else
+        out = value;
+}
+
+} // namespace
+
+store::Page parse_page(http::Request const& req)
+{
+    store::Page page;
+    std::vector<std::string> errors;
+    read(req, "limit", 1, kMaxPageSize, page.limit, errors);
+    read(req, "offset", 0, std::numeric_limits<std::int32_t>::max(), page.offset, errors);
+    if (!errors.empty())
+        throw http::Error{http::Status::bad_request, std::move(errors)};
+    return page;
+}
+
+} // namespace shop::payment
