@@ -26,8 +26,11 @@ kafka::Headers headers_of(std::string const& json_text)
 std::string array_literal(std::vector<std::int64_t> const& ids)
 {
     std::string text = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        text += (i ? "," : "") + std::to_string(ids[i]);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i > 0)
+            text += ',';
+        text += std::to_string(ids[i]);
+    }
     return text + "}";
 }
 
