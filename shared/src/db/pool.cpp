@@ -2,6 +2,7 @@
 
 #include <shop/db/errors.hpp>
 #include <shop/db/pool.hpp>
+#include <shop/http/error.hpp>
 #include <shop/log/log.hpp>
 
 #include <fmt/format.h>
@@ -93,7 +94,10 @@ void begin(std::optional<pqxx::work>& tx, auto& lease)
 Pool::Pool(Config config, BlockingPool& blocking, ConnectHook on_connect)
     : config_{std::move(config)}, connection_string_{config_.connection_string()},
       blocking_{blocking}, on_connect_{std::move(on_connect)}
-{}
+{
+    // A service with a database answers its errors by SQLSTATE (duplicate → 409, ...).
+    http::add_error_mapper(&http_error_for);
+}
 
 Pool::~Pool() = default;
 

@@ -1,7 +1,9 @@
-#include <shop/db/errors.hpp>
 #include <shop/http/error.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <array>
+#include <atomic>
 
 namespace shop::http {
 
@@ -40,6 +42,21 @@ std::string error_body(Error const& error, std::string_view request_id)
     return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+namespace {
+// A few slots, filled at start-up and read lock-free on every failed request.
+std::array<std::atomic<ErrorMapper>, 8> mappers{};
+} // namespace
+
+void add_error_mapper(ErrorMapper mapper)
+{
+    for (auto& slot : mappers) {
+        ErrorMapper expected = nullptr;
+        if (slot.compare_exchange_strong(expected, mapper) || expected == mapper)
+            return;
+    }
+    throw std::logic_error{"too many HTTP error mappers"};
+}
+
 Error to_http_error(std::exception_ptr const& failure)
 {
     try {
@@ -49,8 +66,13 @@ Error to_http_error(std::exception_ptr const& failure)
     } catch (nlohmann::json::exception const&) {
         return Error{Status::bad_request, "Malformed JSON in request body"};
     } catch (std::exception const& e) {
-        if (auto mapped = db::http_error_for(e)) // 409 on a duplicate, 503 when unreachable
-            return *std::move(mapped);
+        for (auto const& slot : mappers) {
+            auto const mapper = slot.load(std::memory_order_acquire);
+            if (!mapper)
+                break;
+            if (auto mapped = mapper(e))
+                return *std::move(mapped);
+        }
         return Error{Status::internal_server_error, "Internal server error"};
     } catch (...) {
         return Error{Status::internal_server_error, "Internal server error"};

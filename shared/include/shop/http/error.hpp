@@ -4,6 +4,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -38,5 +39,10 @@ std::string error_body(Error const& error, std::string_view request_id);
 // The central exception → HTTP error map. Unknown exceptions become a 500 whose body
 // reveals nothing of the cause (the cause is logged by the caller).
 Error to_http_error(std::exception_ptr const& failure);
+
+// A module's own exceptions → HTTP errors (e.g. the database's SQLSTATE map: a duplicate
+// is 409). Registered at start-up, before serving; registering one twice is harmless.
+using ErrorMapper = std::optional<Error> (*)(std::exception const&);
+void add_error_mapper(ErrorMapper mapper);
 
 } // namespace shop::http
