@@ -1,10 +1,11 @@
 #include "order/routes.hpp"
 
 #include "order/order_json.hpp"
-#include "order/paging.hpp"
+#include "order/store.hpp"
 #include "order/validation.hpp"
 
 #include <shop/outbox/outbox.hpp>
+#include <shop/validation/paging.hpp>
 #include <shop/validation/validator.hpp>
 
 namespace shop::order {
@@ -108,7 +109,7 @@ awaitable<http::Response> create_order(http::Request& req, Deps& d)
 // GET /api/orders?userId=&limit=&offset= -> the page, X-Total-Count the whole count.
 awaitable<http::Response> list_orders(http::Request& req, Deps& d)
 {
-    auto const page = parse_page(req);
+    auto const page = validation::parse_page(req, 50);
     auto const user_id = canonical_id(req.query("userId").value_or(""));
     if (!user_id.empty() && !validation::is_uuid(user_id))
         throw http::Error{http::Status::bad_request,

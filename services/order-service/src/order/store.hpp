@@ -3,6 +3,8 @@
 // inside the caller's transaction; none commits.
 #include "order/order.hpp"
 
+#include <shop/validation/paging.hpp>
+
 #include <pqxx/transaction>
 
 #include <cstdint>
@@ -37,10 +39,7 @@ bool record_payment(pqxx::work& tx, std::string const& order_id, PaymentInfo con
 
 std::optional<Order> find_order(pqxx::work& tx, std::string const& order_id);
 
-struct Page {
-    std::int64_t limit = 50;
-    std::int64_t offset = 0;
-};
+using Page = validation::Page;
 
 struct OrderList {
     std::vector<Order> orders;

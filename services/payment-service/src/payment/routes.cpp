@@ -1,8 +1,9 @@
 #include "payment/routes.hpp"
 
-#include "payment/paging.hpp"
 #include "payment/payment_json.hpp"
+#include "payment/store.hpp"
 
+#include <shop/validation/paging.hpp>
 #include <shop/validation/validator.hpp>
 
 #include <algorithm>
@@ -21,7 +22,7 @@ std::string lower(std::string text)
 // GET /api/payments?orderId=&limit=&offset= -> the page, X-Total-Count the whole count.
 awaitable<http::Response> list_payments(http::Request& req, Deps& d)
 {
-    auto const page = parse_page(req);
+    auto const page = validation::parse_page(req, 50);
     auto const order_id = lower(req.query("orderId").value_or(""));
     if (!order_id.empty() && !validation::is_uuid(order_id))
         throw http::Error{http::Status::bad_request,

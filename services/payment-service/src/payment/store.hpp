@@ -2,6 +2,8 @@
 // The payment-service's SQL. Every function runs in the caller's transaction; none commits.
 #include "payment/payment.hpp"
 
+#include <shop/validation/paging.hpp>
+
 #include <pqxx/transaction>
 
 #include <cstdint>
@@ -15,10 +17,7 @@ bool insert_payment(pqxx::work& tx, Payment const& payment);
 
 std::optional<Payment> find_payment(pqxx::work& tx, std::string const& payment_id);
 
-struct Page {
-    std::int64_t limit = 50;
-    std::int64_t offset = 0;
-};
+using Page = validation::Page;
 
 struct PaymentList {
     std::vector<Payment> payments;

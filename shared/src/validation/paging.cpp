@@ -1,15 +1,15 @@
-#include "payment/paging.hpp"
-
 #include <shop/http/error.hpp>
+#include <shop/validation/paging.hpp>
 
 #include <charconv>
 #include <limits>
+#include <string>
 #include <vector>
 
-namespace shop::payment {
+namespace shop::validation {
 namespace {
 
-// A query integer in [min, max], or a message naming what is wrong.
+// A query integer in [min, max] into `out`, or a message naming what is wrong.
 void read(http::Request const& req, std::string_view name, std::int64_t min, std::int64_t max,
           std::int64_t& out, std::vector<std::string>& errors)
 {
@@ -30,9 +30,9 @@ void read(http::Request const& req, std::string_view name, std::int64_t min, std
 
 } // namespace
 
-store::Page parse_page(http::Request const& req)
+Page parse_page(http::Request const& req, std::int64_t default_limit)
 {
-    store::Page page;
+    Page page{default_limit, 0};
     std::vector<std::string> errors;
     read(req, "limit", 1, kMaxPageSize, page.limit, errors);
     read(req, "offset", 0, std::numeric_limits<std::int32_t>::max(), page.offset, errors);
@@ -41,4 +41,4 @@ store::Page parse_page(http::Request const& req)
     return page;
 }
 
-} // namespace shop::payment
+} // namespace shop::validation
