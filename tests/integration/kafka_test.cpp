@@ -1,4 +1,5 @@
 // The shared library's producer and consumer against the Kafka dev broker.
+#include "dev_broker.hpp"
 #include "service.hpp"
 
 #include <shop/events/envelope.hpp>
@@ -17,22 +18,18 @@ using namespace std::chrono_literals;
 namespace {
 
 // A dev broker of the test's own on a free port.
-class Broker {
+class Broker : public test::DevBroker {
 public:
-    Broker() : process_{SHOP_KAFKA_DEV_BROKER, {{"KAFKA_DEV_BROKER_PORT", "0"}}} {}
     kafka::Config config(std::string const& group) const
     {
         kafka::Config c;
-        c.brokers = "127.0.0.1:" + std::to_string(process_.port());
+        c.brokers = address();
         c.client_id = "kafka-test";
         c.group_id = group;
         c.max_attempts = 3;
         c.delivery_timeout = 3s;
         return c;
     }
-
-private:
-    test::RunningService process_;
 };
 
 // Collects what a handler saw, for assertions from the test thread.

@@ -1,4 +1,5 @@
 // The outbox relay and the inbox against a real PostgreSQL and the Kafka dev broker.
+#include "dev_broker.hpp"
 #include "http_client.hpp"
 #include "postgres.hpp"
 #include "service.hpp"
@@ -29,23 +30,17 @@ test::TempPostgres& postgres()
 
 std::filesystem::path const kSharedMigrations = SHOP_SHARED_MIGRATIONS;
 
-class Broker {
+class Broker : public test::DevBroker {
 public:
-    Broker() : process_{SHOP_KAFKA_DEV_BROKER, {{"KAFKA_DEV_BROKER_PORT", "0"}}} {}
     kafka::Config config(std::string const& group) const
     {
         kafka::Config c;
-        c.brokers = "127.0.0.1:" + std::to_string(process_.port());
+        c.brokers = address();
         c.client_id = "outbox-test";
         c.group_id = group;
         c.delivery_timeout = 1s;
         return c;
     }
-    void down() { process_.process().signal(SIGUSR1); }
-    void up() { process_.process().signal(SIGUSR2); }
-
-private:
-    test::RunningService process_;
 };
 
 // A service's database with the shared schema, and a pool on it.

@@ -1,5 +1,6 @@
 // The user-service executable against a real PostgreSQL and the Kafka dev broker: the
 // /api/users contract of seed 002, its events, and its readiness.
+#include "dev_broker.hpp"
 #include "http_client.hpp"
 #include "postgres.hpp"
 #include "service.hpp"
@@ -34,10 +35,8 @@ test::TempPostgres& postgres()
     return server;
 }
 
-class Broker {
+class Broker : public test::DevBroker {
 public:
-    Broker() : process_{SHOP_KAFKA_DEV_BROKER, {{"KAFKA_DEV_BROKER_PORT", "0"}}} {}
-    std::string address() const { return "127.0.0.1:" + std::to_string(process_.port()); }
     kafka::Config config(std::string const& group) const
     {
         kafka::Config c;
@@ -47,11 +46,6 @@ public:
         c.delivery_timeout = 2s;
         return c;
     }
-    void down() { process_.process().signal(SIGUSR1); }
-    void up() { process_.process().signal(SIGUSR2); }
-
-private:
-    test::RunningService process_;
 };
 
 // The service on a fresh database named after the test case.
