@@ -2,9 +2,10 @@
 find_program(KCAT kcat)
 
 add_executable(shop_broker_tests
-    integration/main.cpp
     integration/dev_broker_test.cpp)
-target_link_libraries(shop_broker_tests PRIVATE shop_test_support Catch2::Catch2 shop::warnings)
+target_link_libraries(shop_broker_tests PRIVATE shop_test_support shop::shared shop::catch_main
+    shop::warnings)
+shop_precompiled(shop_broker_tests TESTS)
 target_compile_definitions(shop_broker_tests PRIVATE
     SHOP_KAFKA_DEV_BROKER="$<TARGET_FILE:kafka-dev-broker>"
     SHOP_KCAT="${KCAT}")

@@ -3,10 +3,10 @@
 # entry runs the whole binary, so its test cases share one server: starting a cluster
 # (initdb) costs more than all the cases together.
 add_executable(shop_db_tests
-    integration/main.cpp
     integration/db_test.cpp)
-target_link_libraries(shop_db_tests PRIVATE shop_test_support shop::shared Catch2::Catch2
+target_link_libraries(shop_db_tests PRIVATE shop_test_support shop::shared shop::catch_main
     shop::warnings)
+shop_precompiled(shop_db_tests TESTS)
 add_test(NAME "integration: database pool and migrations" COMMAND shop_db_tests)
 set_tests_properties("integration: database pool and migrations" PROPERTIES
     LABELS integration TIMEOUT 120)

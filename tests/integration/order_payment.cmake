@@ -1,10 +1,10 @@
 # The order-service and payment-service executables against PostgreSQL and the dev broker.
 # One add_test runs the whole binary, so its cases share one PostgreSQL server.
 add_executable(shop_order_payment_tests
-    integration/main.cpp
     integration/order_payment_test.cpp)
 target_link_libraries(shop_order_payment_tests PRIVATE shop_test_support shop::shared
-    Catch2::Catch2 shop::warnings)
+    shop::catch_main shop::warnings)
+shop_precompiled(shop_order_payment_tests TESTS)
 target_compile_definitions(shop_order_payment_tests PRIVATE
     SHOP_ORDER_SERVICE="$<TARGET_FILE:order-service>"
     SHOP_PAYMENT_SERVICE="$<TARGET_FILE:payment-service>"

@@ -161,7 +161,7 @@ void parse_dotenv_line(std::string_view text, std::size_t line, Vars& vars)
 // ---- value parsing ---------------------------------------------------------------------------
 
 // `"value"` with quotes, backslashes and control characters escaped, so the message stays one line.
-std::string quoted(std::string_view value)
+std::string escaped_quoted(std::string_view value)
 {
     std::string out = "\"";
     for (auto const c : value) {
@@ -180,7 +180,7 @@ std::string quoted(std::string_view value)
 
 [[noreturn]] void invalid(std::string_view name, std::string_view value, std::string_view expected)
 {
-    throw Error{fmt::format("{}={}: expected {}", name, quoted(value), expected)};
+    throw Error{fmt::format("{}={}: expected {}", name, escaped_quoted(value), expected)};
 }
 
 // The whole string as a number: no sign for unsigned, no spaces, no trailing junk, no overflow.
@@ -279,7 +279,7 @@ std::string read_file(std::string const& path, bool from_env_file)
     if (!in) {
         auto const reason = std::strerror(errno);
         throw Error{from_env_file ? fmt::format("ENV_FILE={}: expected a readable .env file ({})",
-                                                quoted(path), reason)
+                                                escaped_quoted(path), reason)
                                   : fmt::format("{}: cannot read ({})", path, reason)};
     }
     std::ostringstream text;
