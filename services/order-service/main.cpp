@@ -3,10 +3,11 @@
 #include "order/routes.hpp"
 
 #include <shop/app/app.hpp>
+#include <shop/app/readiness.hpp>
 #include <shop/db/errors.hpp>
 #include <shop/db/migrate.hpp>
-#include <shop/kafka/consumer.hpp>
-#include <shop/outbox/relay.hpp>
+#include <shop/kafka/metrics.hpp>
+#include <shop/outbox/metrics.hpp>
 
 int main()
 {
@@ -26,9 +27,13 @@ int main()
         consumer.set_transient(db::is_retryable);
         order::add_handlers(consumer, deps);
 
-        app.health().add("database", [&pool] { return pool.ping(); });
         http::Router routes;
         order::add_routes(routes, deps);
+
+        add_readiness_checks(app.health(), app.blocking(), pool, producer);
+        kafka::expose_metrics(app.metrics(), producer);
+        kafka::expose_metrics(app.metrics(), consumer);
+        outbox::expose_metrics(app.metrics(), relay, pool);
         app.serve(std::move(routes));
 
         relay.start();

@@ -4,6 +4,7 @@
 #include <shop/log/log.hpp>
 
 #include <algorithm>
+#include <span>
 
 namespace shop::kafka {
 namespace {
@@ -128,6 +129,7 @@ void Consumer::run()
         auto const record = record_of(message.get());
         if (!handle(record))
             break; // stopped mid-retry: the offset stays, the message comes again
+        consumed_.fetch_add(1, std::memory_order_relaxed);
         // The next offset to read, stored only now that the effect is committed.
         TopicListPtr next{rd_kafka_topic_partition_list_new(1)};
         rd_kafka_topic_partition_list_add(next.get(), record.topic.c_str(), record.partition)
@@ -202,7 +204,32 @@ bool Consumer::dead_letter(Record const& record, std::string_view error, int att
         .field("err", std::string{error})
         .emit(report.outcome == Delivery::delivered ? "event dead-lettered"
                                                     : "dead-lettering failed, retrying");
-    return report.outcome == Delivery::delivered;
+    if (report.outcome != Delivery::delivered)
+        return false;
+    dead_lettered_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
+ConsumerStats Consumer::stats() const
+{
+    ConsumerStats s;
+    s.consumed = consumed_.load(std::memory_order_relaxed);
+    s.dead_lettered = dead_lettered_.load(std::memory_order_relaxed);
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(handle_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR || raw == nullptr)
+        return s;
+    TopicListPtr const assignment{raw};
+    s.assigned_partitions = static_cast<std::size_t>(raw->cnt);
+    rd_kafka_position(handle_.get(), raw); // the offset after the last message handed out
+    for (auto const& p : std::span{raw->elems, static_cast<std::size_t>(raw->cnt)}) {
+        std::int64_t low = 0;
+        std::int64_t high = 0;
+        if (p.offset >= 0 &&
+            rd_kafka_get_watermark_offsets(handle_.get(), p.topic, p.partition, &low, &high) == 0 &&
+            high > p.offset)
+            s.lag += high - p.offset;
+    }
+    return s;
 }
 
 } // namespace shop::kafka

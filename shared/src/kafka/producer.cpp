@@ -1,6 +1,7 @@
 #include <shop/kafka/producer.hpp>
 #include <shop/log/log.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -59,6 +60,7 @@ Producer::Producer(Config const& config) : config_{config}
     set(conf.get(), "message.timeout.ms", millis(config_.delivery_timeout));
     set(conf.get(), "socket.nagle.disable", "true");
     rd_kafka_conf_set_dr_msg_cb(conf.get(), &Producer::on_delivery);
+    rd_kafka_conf_set_opaque(conf.get(), this); // on_delivery's way back to the counters
     handle_ = create(RD_KAFKA_PRODUCER, std::move(conf));
     // Delivery reports are served here, continuously, as librdkafka expects.
     poller_ = std::jthread{[this] {
@@ -76,12 +78,23 @@ Producer::~Producer()
     poller_ = {}; // joins
 }
 
-void Producer::on_delivery(rd_kafka_t*, rd_kafka_message_t const* message, void*)
+void Producer::on_delivery(rd_kafka_t*, rd_kafka_message_t const* message, void* opaque)
 {
     // The callback travelled in the message's opaque; it is ours again now.
     std::unique_ptr<OnReport> const on_report{static_cast<OnReport*>(message->_private)};
+    auto const report = report_of(message);
+    auto& self = *static_cast<Producer*>(opaque);
+    (report.outcome == Delivery::delivered ? self.delivered_ : self.not_delivered_)
+        .fetch_add(1, std::memory_order_relaxed);
     if (on_report && *on_report)
-        (*on_report)(report_of(message));
+        (*on_report)(report);
+}
+
+ProducerStats Producer::stats() const
+{
+    return {delivered_.load(std::memory_order_relaxed),
+            not_delivered_.load(std::memory_order_relaxed),
+            static_cast<std::size_t>(std::max(0, rd_kafka_outq_len(handle_.get())))};
 }
 
 void Producer::produce(Message const& message, OnReport on_report)

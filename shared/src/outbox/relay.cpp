@@ -135,6 +135,8 @@ void Relay::run()
         try {
             auto const pass = publish_batch();
             published_ += pass.delivered;
+            failed_ += pass.claimed - pass.delivered;
+            pending_ = pass.claimed - pass.delivered;
             if (pass.delivered < pass.claimed) {
                 pause = backoff; // Kafka is unavailable: try again, slower each time
                 backoff = std::min(backoff * 2, options_.backoff_max);

@@ -59,6 +59,14 @@ struct Record {
     std::optional<std::string_view> header(std::string_view name) const;
 };
 
+// What a consumer has done and where it stands, for metrics.
+struct ConsumerStats {
+    std::uint64_t consumed = 0;      // messages done with (handled or dead-lettered)
+    std::uint64_t dead_lettered = 0; // of which sent to a dead-letter topic
+    std::size_t assigned_partitions = 0;
+    std::int64_t lag = 0; // messages in the assigned partitions not yet handed to a handler
+};
+
 class Consumer {
 public:
     using Handler = std::function<void(Record const&)>;
@@ -81,6 +89,9 @@ public:
     // Which other exceptions are transient (e.g. db::is_retryable): retried, never skipped.
     void set_transient(std::function<bool(std::exception const&)> is_transient);
 
+    // Thread-safe; the lag comes from the last fetch's high watermarks, without a request.
+    ConsumerStats stats() const;
+
 private:
     void run();
     // False when stopped before the message was done with.
@@ -97,6 +108,8 @@ private:
     std::chrono::milliseconds backoff_first_{100};
     std::chrono::milliseconds backoff_max_{5'000};
     std::atomic<bool> stopping_{false};
+    std::atomic<std::uint64_t> consumed_{0};
+    std::atomic<std::uint64_t> dead_lettered_{0};
     std::mutex pause_mutex_;
     std::condition_variable pause_wake_;
     std::jthread worker_;

@@ -35,6 +35,13 @@ struct DeliveryReport {
     std::int64_t offset = -1;
 };
 
+// Delivery outcomes so far and what waits in the local queue, for metrics.
+struct ProducerStats {
+    std::uint64_t delivered = 0;
+    std::uint64_t not_delivered = 0; // failed or unknown: the caller retries
+    std::size_t queued = 0;
+};
+
 class Producer {
 public:
     explicit Producer(Config const& config);
@@ -59,12 +66,16 @@ public:
     // Blocks: never call it on an I/O thread.
     bool reachable(std::chrono::milliseconds timeout);
 
+    ProducerStats stats() const; // thread-safe
+
 private:
     static void on_delivery(rd_kafka_t*, rd_kafka_message_t const* message, void*);
 
     Config config_;
     HandlePtr handle_;
     std::atomic<bool> stopping_{false};
+    std::atomic<std::uint64_t> delivered_{0};
+    std::atomic<std::uint64_t> not_delivered_{0};
     std::jthread poller_;
 };
 

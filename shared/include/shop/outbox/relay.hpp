@@ -43,6 +43,10 @@ public:
 
     // Rows published since start (for metrics and tests).
     std::uint64_t published() const noexcept { return published_.load(); }
+    // Delivery attempts that failed or timed out since start (each row goes again).
+    std::uint64_t failed_attempts() const noexcept { return failed_.load(); }
+    // Rows the last pass left unpublished (at most one batch): above zero while Kafka is down.
+    std::uint64_t pending() const noexcept { return pending_.load(); }
 
 private:
     struct Pass {
@@ -60,6 +64,8 @@ private:
     RelayOptions options_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::uint64_t> published_{0};
+    std::atomic<std::uint64_t> failed_{0};
+    std::atomic<std::uint64_t> pending_{0};
     std::mutex mutex_;
     std::condition_variable wake_;
     bool woken_ = false;

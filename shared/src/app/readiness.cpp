@@ -1,8 +1,8 @@
-#include "user/readiness.hpp"
+#include <shop/app/readiness.hpp>
 
 #include <chrono>
 
-namespace shop::user {
+namespace shop {
 namespace {
 
 constexpr std::chrono::milliseconds kKafkaCheckTimeout{1'500};
@@ -20,4 +20,4 @@ void add_readiness_checks(Health& health, BlockingPool& blocking, db::Pool& pool
     });
 }
 
-} // namespace shop::user
+} // namespace shop
