@@ -17,45 +17,8 @@ BODY='{"status":"ok","info":{},"error":{},"details":{}}'
 ensure_packages "${PACKAGES[@]}" wrk nginx-light
 cd "$ROOT"
 build_preset release >/dev/null
-bin() { echo "$ROOT/build/release/services/$1/$1"; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_http() {
-    local url=$1
-    for _ in $(seq 1 500); do
-        curl -fs -o /dev/null "$url" && return 0
-        sleep 0.01
-    done
-    die "nothing answers at $url"
-}
-
-# Starts a service on a free loopback port; sets STARTED_PID, STARTED_PORT and STARTED_MS
-# (exec to the "listening" log line, by the line's own timestamp).
-start_service() {
-    local name=$1 port t0 listening
-    port=$(free_port)
-    t0=$(date +%s%3N)
-    PORT=$port HOST=127.0.0.1 ENV_FILE=/dev/null KAFKA_BROKER=${KAFKA_BROKER:-} \
-        DB_PORT=${PGPORT_LOCAL:-${DB_PORT:-5432}} "$(bin "$name")" >"$work/$name-$port.log" 2>&1 &
-    STARTED_PID=$!
-    STARTED_PORT=$port
-    pids+=("$STARTED_PID")
-    wait_http "http://127.0.0.1:$port/health/live"
-    listening=$(grep -m1 'listening"' "$work/$name-$port.log" | sed -E 's/.*"time":([0-9]+).*/\1/')
-    STARTED_MS=$((listening - t0))
-}
-
-rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+source "$ROOT/scripts/lib/processes.sh"
 
 # Prints "req/s p50_ms p99_ms" for one wrk run.
 run_wrk() {
@@ -67,23 +30,23 @@ run_wrk() {
 
 # nginx with Debian's defaults that matter here: worker_processes auto, access log on.
 nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<CONF
 worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
 events { worker_connections 1024; }
 http {
-    access_log $work/nginx/access.log;
-    client_body_temp_path $work/nginx;
+    access_log $WORK/nginx/access.log;
+    client_body_temp_path $WORK/nginx;
     server {
         listen 127.0.0.1:$nginx_port;
         location = /health/live { default_type application/json; return 200 '$BODY'; }
     }
 }
 CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g 'daemon off;' &
-pids+=($!)
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' &
+PIDS+=($!)
 wait_http "http://127.0.0.1:$nginx_port/health/live"
 
 start_service "$SERVICE"
@@ -110,7 +73,7 @@ read -r ngx_rps ngx_p50 ngx_p99 <<<"$ngx_best"
 svc_rss_load=$(rss_mb "$service_pid")
 
 echo
-echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB"
+echo "machine: $(machine)"
 printf '%-28s %10s %10s %10s\n' target "req/s" "p50 ms" "p99 ms"
 printf '%-28s %10s %10s %10s\n' "nginx (workers auto)" "$ngx_rps" "$ngx_p50" "$ngx_p99"
 printf '%-28s %10s %10s %10s\n' "$SERVICE" "$svc_rps" "$svc_p50" "$svc_p99"
@@ -120,23 +83,13 @@ echo "$SERVICE RSS after the run: $svc_rss_load MB"
 
 # The services with a database need PostgreSQL and Kafka to start: the project's local
 # cluster (started here unless it already runs) and a dev broker of our own.
-broker_port=$(free_port)
-KAFKA_DEV_BROKER_PORT=$broker_port "$ROOT/build/release/infra/kafka-dev-broker/kafka-dev-broker" \
-    >"$work/broker.log" 2>&1 &
-pids+=($!)
-export KAFKA_BROKER=127.0.0.1:$broker_port
-started_pg=false
-if ! "$ROOT/scripts/pg.sh" status >/dev/null 2>&1; then
-    "$ROOT/scripts/pg.sh" start >/dev/null
-    started_pg=true
-fi
-stop_pg() { if $started_pg; then "$ROOT/scripts/pg.sh" stop >/dev/null; fi; }
-trap 'stop_pg; cleanup' EXIT
+start_broker
+use_local_postgres
 
 echo
 printf '%-18s %12s %26s\n' service "idle RSS MB" "start-up ms (exec→listening)"
 for name in api-gateway user-service order-service payment-service; do
-    start_service "$name"
+    start_service "$name" KAFKA_BROKER="$KAFKA_BROKER" DB_PORT="${PGPORT_LOCAL:-${DB_PORT:-5432}}"
     sleep 1
     printf '%-18s %12s %26s\n' "$name" "$(rss_mb "$STARTED_PID")" "$STARTED_MS"
 done

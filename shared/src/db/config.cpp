@@ -31,7 +31,7 @@ bool query_sets(std::string_view url, std::string_view key)
     while (!query.empty()) {
         auto const amp = std::min(query.find('&'), query.size());
         auto const pair = query.substr(0, amp);
-        if (pair.substr(0, pair.find('=')) == key) {
+        if (pair.starts_with(key) && (pair.size() == key.size() || pair[key.size()] == '=')) {
             return true;
         }
         query.remove_prefix(std::min(amp + 1, query.size()));

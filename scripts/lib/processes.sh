@@ -1,0 +1,83 @@
+# Sourced by the measurement scripts: processes they start on free loopback ports, logged in a
+# temporary folder, all stopped (by PID) when the script exits.
+# shellcheck shell=bash
+
+WORK=$(mktemp -d)
+PIDS=()
+AT_EXIT=()
+stop_started() {
+    local pid step
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    for step in "${AT_EXIT[@]}"; do eval "$step"; done
+    rm -rf "$WORK"
+}
+trap stop_started EXIT
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_http() {
+    local url=$1
+    for _ in $(seq 1 1000); do
+        curl -fs -o /dev/null "$url" && return 0
+        sleep 0.01
+    done
+    die "nothing answers at $url"
+}
+
+service_bin() { echo "$ROOT/build/release/services/$1/$1"; }
+
+# Starts a service of the release build on a free loopback port with the caller's environment
+# plus the given NAME=value pairs; sets STARTED_PID, STARTED_PORT and STARTED_MS (exec to the
+# "listening" log line, by the line's own timestamp).
+start_service() {
+    local name=$1 port t0 listening
+    shift
+    port=$(free_port)
+    t0=$(date +%s%3N)
+    env PORT="$port" HOST=127.0.0.1 ENV_FILE=/dev/null "$@" "$(service_bin "$name")" \
+        >"$WORK/$name-$port.log" 2>&1 &
+    STARTED_PID=$!
+    STARTED_PORT=$port
+    PIDS+=("$STARTED_PID")
+    wait_http "http://127.0.0.1:$port/health/live"
+    # No listening line below LOG_LEVEL=info: the start-up time is then unknown.
+    listening=$(grep -m1 'listening"' "$WORK/$name-$port.log" | sed -E 's/.*"time":([0-9]+).*/\1/' || true)
+    STARTED_MS=$([ -n "$listening" ] && echo $((listening - t0)) || echo "?")
+}
+
+# A dev broker of our own; sets KAFKA_BROKER.
+start_broker() {
+    local port
+    port=$(free_port)
+    KAFKA_DEV_BROKER_PORT=$port "$ROOT/build/release/infra/kafka-dev-broker/kafka-dev-broker" \
+        >"$WORK/broker.log" 2>&1 &
+    PIDS+=($!)
+    KAFKA_BROKER=127.0.0.1:$port
+}
+
+# The project's PostgreSQL cluster, started here (and stopped at exit) unless it already runs.
+use_local_postgres() {
+    if ! "$ROOT/scripts/pg.sh" status >/dev/null 2>&1; then
+        "$ROOT/scripts/pg.sh" start >/dev/null
+        AT_EXIT+=('"$ROOT/scripts/pg.sh" stop >/dev/null')
+    fi
+}
+
+# A fresh, empty database in the local cluster (an older one of that name is dropped).
+fresh_database() {
+    "$ROOT/scripts/pg.sh" psql postgres -q -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" \
+        -c "CREATE DATABASE $1" >/dev/null
+}
+
+rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# CPU time (user + system) of a process so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+machine() {
+    echo "$(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
+        "$(free -g | awk '/Mem:/ { print $2 }') GiB"
+}
