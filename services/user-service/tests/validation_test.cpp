@@ -133,32 +133,6 @@ TEST_CASE("an update without any field is refused", "[unit][validation]")
           Messages{"at least one of email, name, password must be given"});
 }
 
-TEST_CASE("limit and offset default to 20 and 0", "[unit][validation]")
-{
-    auto const page = parse_page(std::nullopt, std::nullopt);
-    CHECK(page.limit == 20);
-    CHECK(page.offset == 0);
-    auto const given = parse_page("100", "7");
-    CHECK(given.limit == 100);
-    CHECK(given.offset == 7);
-}
-
-TEST_CASE("a bad limit or offset is named in the 400", "[unit][validation]")
-{
-    auto const messages = [](std::optional<std::string> limit, std::optional<std::string> offset) {
-        return error_of([&] { parse_page(limit, offset); }).messages();
-    };
-    CHECK(messages("0", std::nullopt) == Messages{"limit must not be less than 1"});
-    CHECK(messages("101", std::nullopt) == Messages{"limit must not be greater than 100"});
-    CHECK(messages("ten", std::nullopt) == Messages{"limit must be an integer number"});
-    CHECK(messages("", std::nullopt) == Messages{"limit must be an integer number"});
-    CHECK(messages("99999999999999999999", std::nullopt) ==
-          Messages{"limit must not be greater than 100"});
-    CHECK(messages(std::nullopt, "-1") == Messages{"offset must not be less than 0"});
-    CHECK(messages("2.5", "x") ==
-          Messages{"limit must be an integer number", "offset must be an integer number"});
-}
-
 TEST_CASE("a malformed id is refused as ParseUUIDPipe does", "[unit][validation]")
 {
     CHECK(parse_user_id("550e8400-e29b-41d4-a716-446655440000") ==

@@ -8,6 +8,7 @@
 #include <shop/http/error.hpp>
 #include <shop/log/log.hpp>
 #include <shop/outbox/outbox.hpp>
+#include <shop/validation/paging.hpp>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/except>
@@ -81,7 +82,7 @@ awaitable<http::Response> Service::create(http::Request& req)
 
 awaitable<http::Response> Service::list(http::Request& req)
 {
-    auto const page = parse_page(req.query("limit"), req.query("offset"));
+    auto const page = validation::parse_page(req, 20);
     struct Listing {
         std::vector<User> users;
         std::int64_t total = 0;

@@ -54,7 +54,7 @@ std::optional<User> find(pqxx::work& tx, std::string const& id)
     return first_user(tx.exec_params(kFind, id));
 }
 
-std::vector<User> list(pqxx::work& tx, Page const& page)
+std::vector<User> list(pqxx::work& tx, validation::Page const& page)
 {
     auto const rows = tx.exec_params(kList, page.limit, page.offset);
     std::vector<User> users;

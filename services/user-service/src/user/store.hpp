@@ -2,6 +2,8 @@
 // The users table. Every statement is parameterised; none reads the password hash back.
 #include "user/user.hpp"
 
+#include <shop/validation/paging.hpp>
+
 #include <pqxx/transaction>
 
 #include <cstdint>
@@ -18,7 +20,7 @@ User insert(pqxx::work& tx, std::string const& email, std::string const& name,
 std::optional<User> find(pqxx::work& tx, std::string const& id);
 
 // Ordered by creation time, then id.
-std::vector<User> list(pqxx::work& tx, Page const& page);
+std::vector<User> list(pqxx::work& tx, validation::Page const& page);
 std::int64_t count(pqxx::work& tx);
 
 // The fields to change; absent ones keep their value.

@@ -36,11 +36,6 @@ struct UserChanges {
     std::optional<std::string> password;
 };
 
-struct Page {
-    std::int64_t limit = 20;
-    std::int64_t offset = 0;
-};
-
 // {"id","email","name","role","createdAt","updatedAt"}, times in RFC 3339 with ms, UTC.
 nlohmann::ordered_json to_json(User const& user);
 

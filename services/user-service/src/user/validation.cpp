@@ -3,18 +3,12 @@
 #include <shop/http/error.hpp>
 #include <shop/validation/validator.hpp>
 
-#include <fmt/format.h>
-
 #include <cctype>
-#include <charconv>
 #include <cstdint>
-#include <limits>
 #include <vector>
 
 namespace shop::user {
 namespace {
-
-constexpr std::int64_t kMaxOffset = std::numeric_limits<std::int64_t>::max();
 
 constexpr std::string_view kPasswordRule =
     "must contain a lower case letter, an upper case letter and a digit";
@@ -32,30 +26,6 @@ UserChanges check_fields(validation::Validator& v, bool optional)
                      .value();
     v.only({"email", "name", "password"});
     return f;
-}
-
-// One query integer: nullopt (with a message added) when it is not one or out of range.
-std::optional<std::int64_t> query_integer(std::vector<std::string>& messages, std::string_view name,
-                                          std::string const& text, std::int64_t min,
-                                          std::int64_t max)
-{
-    std::int64_t value = 0;
-    auto const* const end = text.data() + text.size();
-    auto const [stop, error] = std::from_chars(text.data(), end, value);
-    bool const overflow = error == std::errc::result_out_of_range;
-    if (text.empty() || stop != end || (error != std::errc{} && !overflow)) {
-        messages.push_back(fmt::format("{} must be an integer number", name));
-        return std::nullopt;
-    }
-    if (overflow ? text.front() == '-' : value < min) {
-        messages.push_back(fmt::format("{} must not be less than {}", name, min));
-        return std::nullopt;
-    }
-    if (overflow || value > max) {
-        messages.push_back(fmt::format("{} must not be greater than {}", name, max));
-        return std::nullopt;
-    }
-    return value;
 }
 
 } // namespace
@@ -87,19 +57,6 @@ UserChanges parse_user_changes(nlohmann::json const& body)
         v.add("at least one of email, name, password must be given");
     v.done();
     return changes;
-}
-
-Page parse_page(std::optional<std::string> const& limit, std::optional<std::string> const& offset)
-{
-    Page page;
-    std::vector<std::string> messages;
-    if (limit)
-        page.limit = query_integer(messages, "limit", *limit, 1, 100).value_or(page.limit);
-    if (offset)
-        page.offset = query_integer(messages, "offset", *offset, 0, kMaxOffset).value_or(0);
-    if (!messages.empty())
-        throw http::Error{http::Status::bad_request, std::move(messages)};
-    return page;
 }
 
 std::string parse_user_id(std::string id)

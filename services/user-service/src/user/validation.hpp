@@ -20,9 +20,6 @@ NewUser parse_new_user(nlohmann::json const& body);
 // PUT /api/users/:id: {email?, name?, password?} under the same rules, at least one given.
 UserChanges parse_user_changes(nlohmann::json const& body);
 
-// ?limit= (1..100, default 20) and ?offset= (>= 0, default 0).
-Page parse_page(std::optional<std::string> const& limit, std::optional<std::string> const& offset);
-
 // A path id: a UUID, else 400 "Validation failed (uuid is expected)" as ParseUUIDPipe says.
 std::string parse_user_id(std::string id);
 

@@ -4,6 +4,8 @@
 #include <shop/http/request.hpp>
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace shop::validation {
 
@@ -16,5 +18,8 @@ struct Page {
 
 // limit 1..100 (`default_limit` when absent), offset 0..2^31-1 (0 when absent).
 Page parse_page(http::Request const& req, std::int64_t default_limit);
+// The same from the raw query values.
+Page parse_page(std::optional<std::string> const& limit, std::optional<std::string> const& offset,
+                std::int64_t default_limit);
 
 } // namespace shop::validation
