@@ -17,9 +17,11 @@ http::Response Health::live() const
 
 awaitable<http::Response> Health::ready() const
 {
-    auto info = nlohmann::json::object();
-    auto error = nlohmann::json::object();
-    auto details = nlohmann::json::object();
+    // Terminus's shape, keys in its order: status, info, error, details.
+    using Json = nlohmann::ordered_json;
+    auto info = Json::object();
+    auto error = Json::object();
+    auto details = Json::object();
     if (shutting_down_.load(std::memory_order_acquire))
         error["app"] = {{"status", "down"}, {"message", "shutting down"}};
     for (auto const& [name, check] : checks_) {
@@ -29,7 +31,7 @@ awaitable<http::Response> Health::ready() const
         } catch (std::exception const& e) {
             result = {false, e.what()};
         }
-        nlohmann::json entry{{"status", result.up ? "up" : "down"}};
+        Json entry{{"status", result.up ? "up" : "down"}};
         if (!result.up && !result.message.empty())
             entry["message"] = result.message;
         (result.up ? info : error)[name] = entry;
@@ -38,9 +40,10 @@ awaitable<http::Response> Health::ready() const
         for (auto const& [name, entry] : part->items())
             details[name] = entry;
     bool const ok = error.empty();
-    co_return http::Response::json(
-        ok ? http::Status::ok : http::Status::service_unavailable,
-        {{"status", ok ? "ok" : "error"}, {"info", info}, {"error", error}, {"details", details}});
+    Json const body{
+        {"status", ok ? "ok" : "error"}, {"info", info}, {"error", error}, {"details", details}};
+    co_return http::Response::json(ok ? http::Status::ok : http::Status::service_unavailable,
+                                   body.dump());
 }
 
 void Health::add_routes(http::Router& routes) const
