@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -46,6 +47,49 @@ int main()
             co_return Response::json(Status::ok,
                                      nlohmann::json{{"offloaded", worker != io_thread}});
         });
+        // An upstream for the gateway's tests: echoes what arrived (method, target, headers,
+        // body) with the status asked for in ?status=, and answers with headers a gateway
+        // must pass on (X-Total-Count, Location) or drop (hop-by-hop ones, Server).
+        auto const echo = [](Request& req) -> awaitable<Response> {
+            nlohmann::json headers = nlohmann::json::object();
+            for (auto const& field : req.message()) {
+                std::string name{field.name_string()};
+                for (auto& c : name)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                headers[name] = std::string{field.value()};
+            }
+            auto const status = std::stoi(req.query("status").value_or("200"));
+            auto response = Response::json(static_cast<Status>(status),
+                                           nlohmann::json{{"method", req.method_name()},
+                                                          {"target", req.target()},
+                                                          {"headers", headers},
+                                                          {"body", req.body()}});
+            response.header("X-Total-Count", "42")
+                .header("Location", std::string{req.path()} + "/created")
+                .header("Keep-Alive", "timeout=5")
+                .header("Upgrade", "h2c")
+                .header("Proxy-Authenticate", "Basic")
+                .header("Server", "test-upstream/1.0");
+            co_return response;
+        };
+        for (auto const* pattern : {"/api/:service", "/api/:service/:id", "/api/:service/:id/:sub"})
+            for (auto const method :
+                 {shop::http::Verb::get, shop::http::Verb::post, shop::http::Verb::put,
+                  shop::http::Verb::patch, shop::http::Verb::delete_, shop::http::Verb::options})
+                routes.add(method, pattern, echo);
+        // Answers after ?ms= milliseconds; "never" answers after ten minutes.
+        auto const wait = [](Request& req) -> awaitable<Response> {
+            auto const never = req.path().ends_with("/never");
+            auto const ms = never ? 600'000 : std::stoi(req.query("ms").value_or("1000"));
+            shop::net::steady_timer timer{co_await shop::net::this_coro::executor,
+                                          std::chrono::milliseconds{ms}};
+            co_await timer.async_wait(shop::use_awaitable);
+            co_return Response::json(Status::ok, nlohmann::json{{"slept", ms}});
+        };
+        for (auto const* pattern : {"/api/:service/slow", "/api/:service/never"}) {
+            routes.get(pattern, wait);
+            routes.post(pattern, wait);
+        }
         app.serve(std::move(routes));
         return app.run();
     });

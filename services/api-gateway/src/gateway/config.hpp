@@ -1,0 +1,50 @@
+#pragma once
+// What the gateway reads from its environment, on top of the chassis's AppConfig.
+#include "gateway/circuit_breaker.hpp"
+#include "gateway/rate_limiter.hpp"
+#include "gateway/retry_budget.hpp"
+
+#include <shop/config/env.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace shop::gateway {
+
+inline constexpr std::string_view kDefaultApiKey = "your-api-key-here"; // seed 002's .env
+
+struct UpstreamConfig {
+    std::string name;   // "user-service": the circuit's name
+    std::string prefix; // "/api/users": requests under it go to this upstream
+    std::string host;
+    std::string port;
+    std::string base_path; // the URL's path, without a trailing slash
+};
+
+struct PoolOptions {
+    std::size_t max_connections = 64; // UPSTREAM_POOL_SIZE, per upstream
+    std::size_t max_waiters = 256;    // UPSTREAM_MAX_WAITERS: beyond it, 503 at once
+    std::chrono::milliseconds connect_timeout{2'000}; // UPSTREAM_CONNECT_TIMEOUT_MS
+    std::chrono::milliseconds idle_timeout{4'000};    // an idle connection is dropped after it
+    std::size_t response_limit = 16 * 1024 * 1024;    // UPSTREAM_RESPONSE_LIMIT → 502 beyond
+};
+
+struct Config {
+    std::vector<UpstreamConfig> upstreams;
+    std::string api_key;                        // API_KEY, sent upstream as x-api-key
+    std::chrono::milliseconds timeout{5'000};   // UPSTREAM_TIMEOUT_MS: a request's bound → 504
+    std::chrono::milliseconds slow_call{2'000}; // CB_TIMEOUT: slower answers count as failures
+    PoolOptions pool;
+    BreakerOptions breaker;
+    RetryBudgetOptions retry;
+    RateLimitOptions rate_limit;
+    bool trust_proxy = false; // TRUST_PROXY: rate-limit by X-Forwarded-For's first address
+    std::vector<std::string> allowed_origins; // ALLOWED_ORIGINS
+
+    // Throws config::Error naming the first bad variable. `app_env` is AppConfig's.
+    static Config from_env(config::Env const& env, std::string_view app_env);
+};
+
+} // namespace shop::gateway

@@ -1,0 +1,50 @@
+#include "gateway/cors.hpp"
+
+#include <algorithm>
+
+namespace shop::gateway {
+namespace {
+constexpr std::string_view kMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+constexpr std::string_view kAllowHeaders =
+    "Authorization, Content-Type, Idempotency-Key, X-Request-Id, traceparent, tracestate";
+constexpr std::string_view kExposeHeaders =
+    "X-Request-Id, X-Total-Count, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
+    "RateLimit-Reset";
+constexpr std::string_view kMaxAgeSeconds = "600";
+} // namespace
+
+CorsPolicy::CorsPolicy(std::vector<std::string> allowed_origins)
+    : origins_{std::move(allowed_origins)}
+{
+    any_ = std::ranges::find(origins_, "*") != origins_.end();
+}
+
+bool CorsPolicy::allows(std::string_view origin) const
+{
+    if (origin.empty() || origin == "null")
+        return false;
+    return any_ || std::ranges::find(origins_, origin) != origins_.end();
+}
+
+CorsDecision CorsPolicy::decide(CorsRequest const& request) const
+{
+    CorsDecision d;
+    d.preflight =
+        request.method == "OPTIONS" && !request.origin.empty() && !request.request_method.empty();
+    d.headers.emplace_back("Vary", "Origin");
+    if (!allows(request.origin))
+        return d;
+    d.headers.emplace_back("Access-Control-Allow-Origin", std::string{request.origin});
+    if (!any_)
+        d.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+    if (d.preflight) {
+        d.headers.emplace_back("Access-Control-Allow-Methods", std::string{kMethods});
+        d.headers.emplace_back("Access-Control-Allow-Headers", std::string{kAllowHeaders});
+        d.headers.emplace_back("Access-Control-Max-Age", std::string{kMaxAgeSeconds});
+    } else {
+        d.headers.emplace_back("Access-Control-Expose-Headers", std::string{kExposeHeaders});
+    }
+    return d;
+}
+
+} // namespace shop::gateway

@@ -1,0 +1,322 @@
+#include "gateway/forwarder.hpp"
+
+#include "gateway/hop_by_hop.hpp"
+
+#include <shop/log/log.hpp>
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+namespace shop::gateway {
+namespace {
+
+namespace wire = boost::beast::http;
+using boost::beast::iequals;
+using UpstreamRequest = wire::request<wire::string_body>;
+using UpstreamResponse = wire::response<wire::string_body>;
+
+enum class Failure { none, busy, connect_failed, stale, reset, timeout, bad_response };
+
+std::string_view to_string(Failure failure)
+{
+    switch (failure) {
+    case Failure::none:
+        return "none";
+    case Failure::busy:
+        return "pool full";
+    case Failure::connect_failed:
+        return "connect failed";
+    case Failure::stale:
+        return "kept-alive connection closed by upstream";
+    case Failure::reset:
+        return "connection failed";
+    case Failure::timeout:
+        return "timeout";
+    case Failure::bad_response:
+        return "bad response";
+    }
+    return "unknown";
+}
+
+struct Attempt {
+    Failure failure = Failure::none;
+    std::string detail; // for the log only
+    UpstreamResponse response;
+};
+
+// Response headers the gateway sets itself, or that would tell about the upstream.
+bool is_gateway_owned(std::string_view name)
+{
+    for (std::string_view const owned :
+         {"content-length", "content-type", "date", "x-request-id", "server", "x-powered-by"})
+        if (iequals(name, owned))
+            return true;
+    return false;
+}
+
+template <class Fields>
+std::vector<std::string> connection_options_of(Fields const& fields)
+{
+    std::vector<std::string_view> values;
+    for (auto const& field : fields)
+        if (field.name() == wire::field::connection)
+            values.push_back(field.value());
+    return connection_options(values);
+}
+
+// Response.content_type must outlive the response: upstream media types are kept in a
+// small process-wide set (there are few distinct ones); beyond it, octet-stream.
+std::string_view interned_content_type(std::string_view type)
+{
+    static constexpr std::string_view kDefault = "application/octet-stream";
+    static constexpr std::size_t kMaxTypes = 256;
+    static std::mutex mutex;
+    static std::set<std::string, std::less<>> types;
+    if (type.empty() || type.size() > 200)
+        return kDefault;
+    std::lock_guard const lock{mutex};
+    auto it = types.find(type);
+    if (it == types.end()) {
+        if (types.size() >= kMaxTypes)
+            return kDefault;
+        it = types.emplace(type).first;
+    }
+    return *it;
+}
+
+UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& exchange,
+                                 std::string const& api_key)
+{
+    auto const& request = exchange.request;
+    auto const& in = request.message();
+    UpstreamRequest out;
+    if (request.method() == http::Verb::unknown)
+        out.method_string(request.method_name());
+    else
+        out.method(request.method());
+    out.target(upstream.config.base_path + std::string{request.target()});
+    out.version(11);
+
+    auto const options = connection_options_of(in);
+    auto const set_by_stage = [&exchange](std::string_view name) {
+        return std::ranges::any_of(exchange.upstream_headers, [name](auto const& header) {
+            return iequals(header.first, name);
+        });
+    };
+    for (auto const& field : in) {
+        auto const name = field.name_string();
+        if (is_hop_by_hop(name, options) || iequals(name, "host") ||
+            iequals(name, "content-length") || iequals(name, "expect") ||
+            iequals(name, "x-api-key") || set_by_stage(name))
+            continue;
+        out.insert(name, field.value());
+    }
+    auto const& u = upstream.config;
+    out.set(wire::field::host, u.port == "80" ? u.host : u.host + ":" + u.port);
+    for (auto const& [name, value] : exchange.upstream_headers)
+        out.set(name, value);
+    if (!api_key.empty())
+        out.set("x-api-key", api_key);
+    out.body() = request.body();
+    out.keep_alive(true);
+    out.prepare_payload();
+    return out;
+}
+
+Failure classify(boost::system::error_code ec, bool reused, bool got_some)
+{
+    if (ec == boost::beast::error::timeout)
+        return Failure::timeout;
+    if (reused && !got_some &&
+        (ec == wire::error::end_of_stream || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe))
+        return Failure::stale;
+    if (ec.category() == wire::make_error_code(wire::error::bad_method).category() &&
+        ec != wire::error::end_of_stream && ec != wire::error::partial_message)
+        return Failure::bad_response;
+    return Failure::reset;
+}
+
+struct Io {
+    boost::system::error_code ec;
+    std::string_view step; // "write: " or "read: "
+    bool got_some = false; // some of the response arrived
+    UpstreamResponse response;
+};
+
+// One request and its response on a connection; runs on the connection's strand. The
+// deadline bounds the write and the read.
+awaitable<Io> exchange_io(UpstreamConnection& connection, UpstreamRequest& out,
+                          Clock::time_point deadline, std::size_t response_limit)
+{
+    Io io;
+    connection.stream.expires_at(deadline);
+    std::tie(io.ec, std::ignore) = co_await wire::async_write(connection.stream, out, as_result);
+    if (io.ec) {
+        io.step = "write: ";
+        co_return io;
+    }
+    wire::response_parser<wire::string_body> parser;
+    parser.body_limit(response_limit);
+    parser.header_limit(64 * 1024);
+    parser.skip(out.method() == http::Verb::head);
+    std::tie(io.ec, std::ignore) =
+        co_await wire::async_read(connection.stream, connection.buffer, parser, as_result);
+    io.got_some = parser.got_some();
+    if (io.ec) {
+        io.step = "read: ";
+        co_return io;
+    }
+    io.response = parser.release();
+    co_return io;
+}
+
+awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_point deadline,
+                           std::size_t response_limit)
+{
+    Attempt a;
+    std::optional<UpstreamPool::Lease> lease;
+    try {
+        lease.emplace(co_await upstream.pool.acquire(deadline));
+    } catch (PoolError const& e) {
+        a.detail = e.what();
+        switch (e.kind()) {
+        case PoolError::Kind::busy:
+            a.failure = Failure::busy;
+            break;
+        case PoolError::Kind::timeout:
+            a.failure = Failure::timeout;
+            break;
+        case PoolError::Kind::connect_failed:
+            a.failure = Failure::connect_failed;
+            break;
+        }
+    }
+    if (!lease)
+        co_return a;
+
+    auto& connection = lease->connection();
+    bool const reused = connection.reused;
+    auto io = co_await net::co_spawn(connection.stream.get_executor(),
+                                     exchange_io(connection, out, deadline, response_limit),
+                                     use_awaitable);
+    if (io.ec) {
+        a.failure = classify(io.ec, reused, io.got_some);
+        a.detail = std::string{io.step} + io.ec.message();
+        co_return a;
+    }
+    a.response = std::move(io.response);
+    // Reusable only after a complete exchange that both sides keep alive, with nothing
+    // unasked left over.
+    if (a.response.keep_alive() && connection.buffer.size() == 0)
+        lease->keep();
+    co_return a;
+}
+
+http::Response client_response(UpstreamResponse& upstream)
+{
+    http::Response r;
+    r.status = static_cast<http::Status>(upstream.result_int());
+    r.body = std::move(upstream.body());
+    r.content_type = interned_content_type(upstream[wire::field::content_type]);
+    auto const options = connection_options_of(upstream);
+    for (auto const& field : upstream) {
+        auto const name = field.name_string();
+        if (is_hop_by_hop(name, options) || is_gateway_owned(name))
+            continue;
+        r.headers.emplace_back(std::string{name}, std::string{field.value()});
+    }
+    return r;
+}
+
+http::Response error_response(http::Status status, std::string message, Exchange const& exchange)
+{
+    return http::Response::error(http::Error{status, std::move(message)},
+                                 exchange.request.request_id());
+}
+
+std::string retry_after_seconds(std::chrono::milliseconds wait)
+{
+    return std::to_string(
+        std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(wait).count()));
+}
+
+} // namespace
+
+bool is_idempotent(http::Verb method)
+{
+    switch (method) {
+    case http::Verb::get:
+    case http::Verb::head:
+    case http::Verb::put:
+    case http::Verb::delete_:
+    case http::Verb::options:
+        return true;
+    default:
+        return false;
+    }
+}
+
+awaitable<http::Response> Forwarder::forward(Upstream& upstream, Exchange& exchange) const
+{
+    auto const admission = upstream.breaker.admit();
+    if (!admission.allowed) {
+        auto response = error_response(http::Status::service_unavailable, "Circuit open", exchange);
+        response.header("Retry-After", retry_after_seconds(admission.retry_after));
+        co_return response;
+    }
+    upstream.retry_budget.on_request();
+    auto out = upstream_request(upstream, exchange, options_.api_key);
+    auto const started = Clock::now();
+    auto const deadline = started + options_.timeout;
+
+    auto result = co_await attempt(upstream, out, deadline, options_.response_limit);
+    bool const retryable =
+        result.failure == Failure::connect_failed || result.failure == Failure::stale;
+    if (retryable && is_idempotent(exchange.request.method()) && Clock::now() < deadline &&
+        upstream.retry_budget.try_retry()) {
+        log::Line(log::Level::debug, exchange.request.log_context())
+            .field("upstream", upstream.config.name)
+            .field("err", result.detail)
+            .emit("retrying upstream request");
+        result = co_await attempt(upstream, out, deadline, options_.response_limit);
+    }
+
+    if (result.failure == Failure::none) {
+        auto const status = result.response.result_int();
+        bool const unhealthy = status == 502 || status == 503 || status == 504 ||
+                               Clock::now() - started > options_.slow_call;
+        if (unhealthy)
+            upstream.breaker.on_failure();
+        else
+            upstream.breaker.on_success();
+        co_return client_response(result.response);
+    }
+
+    log::Line(log::Level::warn, exchange.request.log_context())
+        .field("upstream", upstream.config.name)
+        .field("failure", to_string(result.failure))
+        .field("err", result.detail)
+        .emit("upstream request failed");
+    if (result.failure == Failure::busy) {
+        // The gateway's own queue is full: says nothing about the upstream's health.
+        auto response =
+            error_response(http::Status::service_unavailable, "Upstream service busy", exchange);
+        response.header("Retry-After", "1");
+        co_return response;
+    }
+    upstream.breaker.on_failure();
+    if (result.failure == Failure::timeout)
+        co_return error_response(http::Status::gateway_timeout, "Upstream service timed out",
+                                 exchange);
+    co_return error_response(http::Status::bad_gateway, "Upstream service unavailable", exchange);
+}
+
+} // namespace shop::gateway

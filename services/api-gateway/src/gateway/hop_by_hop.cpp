@@ -1,0 +1,60 @@
+#include "gateway/hop_by_hop.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace shop::gateway {
+namespace {
+
+std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+std::string lower(std::string_view text)
+{
+    std::string out{text};
+    std::ranges::transform(out, out.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+} // namespace
+
+std::vector<std::string> connection_options(std::vector<std::string_view> const& connection_values)
+{
+    std::vector<std::string> options;
+    for (auto value : connection_values) {
+        for (;;) {
+            auto const comma = value.find(',');
+            auto const token = trim(value.substr(0, comma));
+            if (!token.empty())
+                options.push_back(lower(token));
+            if (comma == std::string_view::npos)
+                break;
+            value.remove_prefix(comma + 1);
+        }
+    }
+    return options;
+}
+
+bool is_hop_by_hop(std::string_view name, std::vector<std::string> const& connection_options)
+{
+    using boost::beast::iequals;
+    for (std::string_view const fixed :
+         {"connection", "keep-alive", "te", "transfer-encoding", "upgrade", "trailer"})
+        if (iequals(name, fixed))
+            return true;
+    if (name.size() >= 6 && iequals(name.substr(0, 6), "proxy-"))
+        return true;
+    return std::ranges::any_of(connection_options,
+                               [name](std::string const& option) { return iequals(name, option); });
+}
+
+} // namespace shop::gateway

@@ -1,0 +1,89 @@
+#include "gateway/pipeline.hpp"
+
+#include <shop/log/log.hpp>
+
+#include <boost/beast/core/string.hpp>
+
+#include <algorithm>
+
+namespace shop::gateway {
+
+Pipeline& Pipeline::add(std::unique_ptr<Stage> stage)
+{
+    stages_.push_back(std::move(stage));
+    return *this;
+}
+
+std::vector<std::string_view> Pipeline::names() const
+{
+    std::vector<std::string_view> names;
+    for (auto const& stage : stages_)
+        names.push_back(stage->name());
+    return names;
+}
+
+awaitable<http::Response> Pipeline::run(http::Request& request,
+                                        ExchangeHandler const& handler) const
+{
+    Exchange exchange{request, {}, {}};
+    std::optional<http::Response> response;
+    std::exception_ptr failure;
+    try {
+        for (auto const& stage : stages_) {
+            response = co_await stage->on_request(exchange);
+            if (response)
+                break;
+        }
+        if (!response)
+            response = co_await handler(exchange);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (failure) {
+        auto const error = http::to_http_error(failure);
+        if (static_cast<unsigned>(error.status()) >= 500) {
+            std::string cause = "unknown exception";
+            try {
+                std::rethrow_exception(failure);
+            } catch (std::exception const& e) {
+                cause = e.what();
+            } catch (...) {
+            }
+            log::Line(log::Level::error, request.log_context())
+                .field("route", request.route())
+                .field("err", cause)
+                .emit("request failed");
+        }
+        response = http::Response::error(error, request.request_id());
+    }
+    apply_headers(*response, exchange.response_headers);
+    co_return std::move(*response);
+}
+
+http::Handler Pipeline::wrap(ExchangeHandler handler) const
+{
+    return [this, handler = std::move(handler)](http::Request& request) {
+        return run(request, handler);
+    };
+}
+
+void apply_headers(http::Response& response, Headers const& headers)
+{
+    using boost::beast::iequals;
+    for (auto const& [name, value] : headers) {
+        auto const same = [&name](auto const& header) { return iequals(header.first, name); };
+        if (iequals(name, "Vary")) {
+            auto const existing = std::ranges::find_if(response.headers, same);
+            if (existing != response.headers.end()) {
+                if (existing->second.find(value) == std::string::npos)
+                    existing->second += ", " + value;
+                continue;
+            }
+        } else {
+            std::erase_if(response.headers, same);
+        }
+        response.headers.emplace_back(name, value);
+    }
+}
+
+} // namespace shop::gateway

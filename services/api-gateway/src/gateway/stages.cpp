@@ -1,0 +1,79 @@
+#include "gateway/stages.hpp"
+
+namespace shop::gateway {
+namespace {
+
+bool is_api(http::Request const& request)
+{
+    auto const path = request.path();
+    return path == "/api" || path.starts_with("/api/");
+}
+
+} // namespace
+
+awaitable<std::optional<http::Response>> RequestIdStage::on_request(Exchange& exchange)
+{
+    exchange.upstream_headers.emplace_back("X-Request-Id", exchange.request.request_id());
+    co_return std::nullopt;
+}
+
+awaitable<std::optional<http::Response>> SecurityHeadersStage::on_request(Exchange& exchange)
+{
+    auto& h = exchange.response_headers;
+    h.emplace_back("X-Content-Type-Options", "nosniff");
+    h.emplace_back("X-Frame-Options", "DENY");
+    h.emplace_back("Referrer-Policy", "no-referrer");
+    if (is_api(exchange.request))
+        h.emplace_back("Cache-Control", "no-store");
+    co_return std::nullopt;
+}
+
+awaitable<std::optional<http::Response>> CorsStage::on_request(Exchange& exchange)
+{
+    auto const& request = exchange.request;
+    auto decision = policy_.decide({request.method_name(), request.header("Origin"),
+                                    request.header("Access-Control-Request-Method")});
+    for (auto& header : decision.headers)
+        exchange.response_headers.push_back(std::move(header));
+    if (!decision.preflight)
+        co_return std::nullopt;
+    // A preflight is the gateway's to answer, allowed or not (then without CORS headers).
+    co_return http::Response{http::Status::no_content, {}, http::content_type::kText, {}};
+}
+
+awaitable<std::optional<http::Response>> RateLimitStage::on_request(Exchange& exchange)
+{
+    if (!is_api(exchange.request))
+        co_return std::nullopt;
+    auto const decision = limiter_.hit(client_key(exchange.request, trust_proxy_));
+    auto& h = exchange.response_headers;
+    auto const reset = std::to_string(decision.reset.count());
+    h.emplace_back("RateLimit-Limit", std::to_string(decision.limit));
+    h.emplace_back("RateLimit-Remaining", std::to_string(decision.remaining));
+    h.emplace_back("RateLimit-Reset", reset);
+    if (decision.allowed)
+        co_return std::nullopt;
+    h.emplace_back("Retry-After", reset);
+    co_return http::Response::error(
+        http::Error{http::Status::too_many_requests, "ThrottlerException: Too Many Requests"},
+        exchange.request.request_id());
+}
+
+std::string client_key(http::Request const& request, bool trust_proxy)
+{
+    if (trust_proxy) {
+        auto forwarded = request.header("X-Forwarded-For");
+        forwarded = forwarded.substr(0, forwarded.find(','));
+        while (!forwarded.empty() && forwarded.front() == ' ')
+            forwarded.remove_prefix(1);
+        while (!forwarded.empty() && forwarded.back() == ' ')
+            forwarded.remove_suffix(1);
+        if (!forwarded.empty() && forwarded.size() <= 64)
+            return std::string{forwarded};
+    }
+    // The chassis does not hand the connection's peer address to handlers yet: until it
+    // does, every direct client shares this one key.
+    return "direct";
+}
+
+} // namespace shop::gateway

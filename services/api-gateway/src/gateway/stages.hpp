@@ -1,0 +1,54 @@
+#pragma once
+// The gateway's stages, in pipeline order: request id → security headers → CORS → rate
+// limit → (authentication, later). The route's handler forwards.
+#include "gateway/cors.hpp"
+#include "gateway/pipeline.hpp"
+#include "gateway/rate_limiter.hpp"
+
+namespace shop::gateway {
+
+// The chassis has already kept or replaced the client's X-Request-Id (and echoes it);
+// this stage sends it upstream, so the services log the same id.
+class RequestIdStage final : public Stage {
+public:
+    std::string_view name() const override { return "request-id"; }
+    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+};
+
+// nosniff, no framing, no referrer; nothing under /api is cached.
+class SecurityHeadersStage final : public Stage {
+public:
+    std::string_view name() const override { return "security-headers"; }
+    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+};
+
+class CorsStage final : public Stage {
+public:
+    explicit CorsStage(CorsPolicy policy) : policy_{std::move(policy)} {}
+    std::string_view name() const override { return "cors"; }
+    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+
+private:
+    CorsPolicy policy_;
+};
+
+// Requests under /api count against their client's limit; every one of them carries the
+// RateLimit-* headers, a refused one is a 429 with Retry-After.
+class RateLimitStage final : public Stage {
+public:
+    RateLimitStage(RateLimitOptions options, bool trust_proxy)
+        : limiter_{options}, trust_proxy_{trust_proxy}
+    {}
+    std::string_view name() const override { return "rate-limit"; }
+    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+
+private:
+    RateLimiter limiter_;
+    bool trust_proxy_;
+};
+
+// The key a client is limited by: the first X-Forwarded-For address when the gateway sits
+// behind a trusted proxy, else the connection's peer.
+std::string client_key(http::Request const& request, bool trust_proxy);
+
+} // namespace shop::gateway

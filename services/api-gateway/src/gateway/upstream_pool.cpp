@@ -1,0 +1,210 @@
+#include "gateway/upstream_pool.hpp"
+
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <mutex>
+#include <sys/socket.h>
+#include <vector>
+
+namespace shop::gateway {
+namespace {
+
+// A caller queued for a slot. The channel is thread-safe: a releaser on another thread
+// hands the slot over with try_send, the caller's own timer sends the timeout.
+struct Waiter {
+    explicit Waiter(net::any_io_executor const& executor) : channel{executor, 2} {}
+    net::experimental::concurrent_channel<void(boost::system::error_code)> channel;
+    bool granted = false; // guarded by the pool's mutex
+};
+
+// An idle keep-alive connection the upstream has closed (or written to unasked) is of
+// no use: peek without blocking, EAGAIN is the only healthy answer.
+bool looks_alive(UpstreamConnection& connection)
+{
+    auto& socket = connection.stream.socket();
+    if (!socket.is_open())
+        return false;
+    char byte = 0;
+    auto const n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+// Runs on the stream's strand.
+awaitable<boost::system::error_code> connect(boost::beast::tcp_stream& stream,
+                                             std::string const& host, std::string const& port,
+                                             Clock::time_point deadline)
+{
+    auto const executor = co_await net::this_coro::executor;
+    stream.expires_at(deadline);
+    boost::system::error_code ec;
+    auto const address = net::ip::make_address(host, ec);
+    if (!ec) {
+        std::uint16_t number = 0;
+        std::from_chars(port.data(), port.data() + port.size(), number);
+        std::tie(ec) = co_await stream.async_connect(tcp::endpoint{address, number}, as_result);
+        co_return ec;
+    }
+    // Name resolution has no timeout of its own: the deadline cancels it.
+    auto const resolver = std::make_shared<tcp::resolver>(executor);
+    net::steady_timer bound{executor, deadline};
+    bound.async_wait([resolver](boost::system::error_code timer_ec) {
+        if (!timer_ec)
+            resolver->cancel();
+    });
+    auto [resolve_ec, endpoints] = co_await resolver->async_resolve(host, port, as_result);
+    bound.cancel();
+    if (resolve_ec)
+        co_return resolve_ec;
+    std::tie(ec, std::ignore) = co_await stream.async_connect(endpoints, as_result);
+    co_return ec;
+}
+
+} // namespace
+
+UpstreamConnection::UpstreamConnection(net::any_io_executor const& executor)
+    : stream{net::any_io_executor{net::make_strand(executor)}}
+{}
+
+struct UpstreamPool::State {
+    State(std::string h, std::string p, PoolOptions o)
+        : host{std::move(h)}, port{std::move(p)}, options{o}
+    {}
+
+    std::string const host;
+    std::string const port;
+    PoolOptions const options;
+
+    mutable std::mutex mutex;
+    std::size_t taken = 0; // slots of connections in use or being made
+    std::vector<std::unique_ptr<UpstreamConnection>> idle;
+    std::deque<std::shared_ptr<Waiter>> waiters;
+
+    // Under the lock: the newest idle connection still worth using (stale ones go to `dead`).
+    std::unique_ptr<UpstreamConnection>
+    take_idle(Clock::time_point now, std::vector<std::unique_ptr<UpstreamConnection>>& dead)
+    {
+        while (!idle.empty()) {
+            auto connection = std::move(idle.back());
+            idle.pop_back();
+            if (now - connection->idle_since < options.idle_timeout && looks_alive(*connection))
+                return connection;
+            dead.push_back(std::move(connection));
+        }
+        return nullptr;
+    }
+
+    void release(std::unique_ptr<UpstreamConnection> connection, bool keep)
+    {
+        std::lock_guard const lock{mutex};
+        if (connection && keep) {
+            connection->reused = true;
+            connection->idle_since = Clock::now();
+            idle.push_back(std::move(connection));
+        }
+        if (waiters.empty()) {
+            --taken;
+        } else { // the slot passes to the longest waiting caller
+            auto const waiter = std::move(waiters.front());
+            waiters.pop_front();
+            waiter->granted = true;
+            waiter->channel.try_send(boost::system::error_code{});
+        }
+        // A connection not kept closes here, as `connection` goes.
+    }
+};
+
+UpstreamPool::Lease::Lease(std::shared_ptr<State> state,
+                           std::unique_ptr<UpstreamConnection> connection)
+    : state_{std::move(state)}, connection_{std::move(connection)}
+{}
+
+UpstreamPool::Lease::~Lease()
+{
+    if (state_)
+        state_->release(std::move(connection_), keep_);
+}
+
+UpstreamPool::UpstreamPool(std::string host, std::string port, PoolOptions options)
+    : state_{std::make_shared<State>(std::move(host), std::move(port), options)}
+{}
+
+UpstreamPool::~UpstreamPool()
+{
+    close_idle();
+}
+
+void UpstreamPool::close_idle()
+{
+    std::vector<std::unique_ptr<UpstreamConnection>> idle;
+    {
+        std::lock_guard const lock{state_->mutex};
+        idle.swap(state_->idle);
+    }
+}
+
+UpstreamPool::Stats UpstreamPool::stats() const
+{
+    std::lock_guard const lock{state_->mutex};
+    return {state_->taken, state_->idle.size(), state_->waiters.size()};
+}
+
+awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
+{
+    auto const executor = co_await net::this_coro::executor;
+    auto& s = *state_;
+    std::vector<std::unique_ptr<UpstreamConnection>> dead; // closed outside the lock
+    std::unique_ptr<UpstreamConnection> connection;
+    std::shared_ptr<Waiter> waiter;
+    {
+        std::lock_guard const lock{s.mutex};
+        if (s.taken < s.options.max_connections) {
+            ++s.taken;
+            connection = s.take_idle(Clock::now(), dead);
+        } else if (s.waiters.size() >= s.options.max_waiters) {
+            throw PoolError{PoolError::Kind::busy, "connection pool and its queue are full"};
+        } else {
+            waiter = std::make_shared<Waiter>(executor);
+            s.waiters.push_back(waiter);
+        }
+    }
+    if (waiter) {
+        net::steady_timer timer{executor, deadline};
+        timer.async_wait([waiter](boost::system::error_code ec) {
+            if (!ec)
+                waiter->channel.try_send(net::error::timed_out);
+        });
+        co_await waiter->channel.async_receive(as_result);
+        timer.cancel();
+        std::lock_guard const lock{s.mutex};
+        if (!waiter->granted) {
+            std::erase(s.waiters, waiter);
+            throw PoolError{PoolError::Kind::timeout, "no connection free before the deadline"};
+        }
+        connection = s.take_idle(Clock::now(), dead);
+    }
+    dead.clear();
+    // From here the lease owns the slot: any exit gives it back.
+    Lease lease{state_, std::move(connection)};
+    if (lease.connection_)
+        co_return lease;
+
+    lease.connection_ = std::make_unique<UpstreamConnection>(executor);
+    auto& stream = lease.connection_->stream;
+    auto const connect_deadline = std::min(deadline, Clock::now() + s.options.connect_timeout);
+    auto ec = co_await net::co_spawn(
+        stream.get_executor(), connect(stream, s.host, s.port, connect_deadline), use_awaitable);
+    if (ec) {
+        if (Clock::now() >= deadline)
+            throw PoolError{PoolError::Kind::timeout, "connect: " + ec.message()};
+        throw PoolError{PoolError::Kind::connect_failed, "connect: " + ec.message()};
+    }
+    stream.socket().set_option(tcp::no_delay(true), ec);
+    co_return lease;
+}
+
+} // namespace shop::gateway
