@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 using namespace shop::test;
 using namespace std::chrono_literals;
@@ -25,7 +26,9 @@ struct Checked {
 // Runs Debian's promtool on a metrics text, as a Prometheus operator would.
 Checked promtool_check_metrics(std::string const& text)
 {
-    auto const path = std::filesystem::temp_directory_path() / "shop-metrics-check.txt";
+    // One file per process: ctest runs the test cases of this file in parallel.
+    auto const path = std::filesystem::temp_directory_path() /
+                      ("shop-metrics-check-" + std::to_string(::getpid()) + ".txt");
     std::ofstream{path} << text;
     std::string const command =
         std::string{SHOP_PROMTOOL} + " check metrics < " + path.string() + " 2>&1";
