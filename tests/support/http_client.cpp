@@ -120,6 +120,19 @@ std::optional<Reply> Connection::read_reply(std::chrono::milliseconds timeout, B
     return reply;
 }
 
+std::optional<std::string> Connection::read_until(std::string_view needle,
+                                                  std::chrono::milliseconds timeout)
+{
+    auto const deadline = std::chrono::steady_clock::now() + timeout;
+    std::size_t at = 0;
+    while ((at = pending_.find(needle)) == std::string::npos)
+        if (!fill(deadline))
+            return std::nullopt;
+    auto text = pending_.substr(0, at + needle.size());
+    pending_.erase(0, at + needle.size());
+    return text;
+}
+
 bool Connection::closed_by_peer(std::chrono::milliseconds timeout)
 {
     auto const deadline = std::chrono::steady_clock::now() + timeout;

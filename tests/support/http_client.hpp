@@ -33,6 +33,10 @@ public:
     enum class Body { by_length, none }; // none: the reply to a HEAD request
     std::optional<Reply> read_reply(std::chrono::milliseconds timeout = std::chrono::seconds{5},
                                     Body body = Body::by_length);
+    // Everything received up to and including `needle` (then consumed); nullopt when it did
+    // not arrive within the timeout. For streamed bodies such as Server-Sent Events.
+    std::optional<std::string> read_until(std::string_view needle,
+                                          std::chrono::milliseconds timeout);
     // True when the peer closes the connection (EOF or reset) within the timeout.
     bool closed_by_peer(std::chrono::milliseconds timeout);
 

@@ -14,7 +14,8 @@ EnvVars with_defaults(EnvVars env)
                 {"HOST", "127.0.0.1"},
                 {"ENV_FILE", "/dev/null"},
                 {"LOG_LEVEL", "info"},
-                {"APP_ENV", "test"}};
+                {"APP_ENV", "test"},
+                {"API_KEY_REQUIRED", "false"}}; // direct callers send no key unless a test asks
     all.insert(all.end(), env.begin(), env.end());
     return all;
 }

@@ -62,6 +62,15 @@ AppConfig AppConfig::from_env(config::Env const& env, std::string service,
     h.header_timeout = positive_millis(env, "HTTP_HEADER_TIMEOUT_MS", milliseconds{10'000});
     h.request_timeout = positive_millis(env, "HTTP_REQUEST_TIMEOUT_MS", milliseconds{30'000});
     h.keep_alive_timeout = positive_millis(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", milliseconds{5'000});
+    h.api_key = env.string("API_KEY", std::string{kDefaultApiKey});
+    if (c.app_env == "production" && h.api_key == kDefaultApiKey)
+        throw config::Error{"API_KEY: expected a secret of your own in production"};
+    // Off only for development and tests that call a service directly.
+    if (!env.boolean("API_KEY_REQUIRED", true)) {
+        if (c.app_env == "production")
+            throw config::Error{"API_KEY_REQUIRED=false: not allowed in production"};
+        h.api_key.clear();
+    }
     return c;
 }
 

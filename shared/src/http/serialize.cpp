@@ -26,6 +26,14 @@ void append_header(std::string& out, std::string_view name, std::string_view val
     out += "\r\n";
 }
 
+bool has_header(Response const& response, std::string_view name)
+{
+    for (auto const& header : response.headers)
+        if (boost::beast::iequals(header.first, name))
+            return true;
+    return false;
+}
+
 } // namespace
 
 std::string_view http_date()
@@ -51,9 +59,11 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
     fmt::format_to(it, "HTTP/1.1 {} {}\r\n", code,
                    boost::beast::http::obsolete_reason(response.status));
     fmt::format_to(it, "Date: {}\r\n", http_date());
-    if (code >= 200 && code != 204 && code != 304)
-        fmt::format_to(it, "Content-Type: {}\r\nContent-Length: {}\r\n", response.content_type,
-                       response.body.size());
+    if (code >= 200 && code != 204 && code != 304) {
+        fmt::format_to(it, "Content-Type: {}\r\n", response.content_type);
+        if (!response.stream) // a stream's body ends when the connection closes
+            fmt::format_to(it, "Content-Length: {}\r\n", response.body.size());
+    }
     if (!options.request_id.empty())
         fmt::format_to(it, "X-Request-Id: {}\r\n", options.request_id);
     if (!options.keep_alive)
@@ -63,6 +73,10 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
     for (auto const& [name, value] : response.headers)
         if (!is_framing_header(name)) // the server alone frames the message
             append_header(out, name, value);
+    if (options.default_headers)
+        for (auto const& [name, value] : *options.default_headers)
+            if (!has_header(response, name))
+                append_header(out, name, value);
     out += "\r\n";
 }
 

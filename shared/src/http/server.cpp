@@ -68,6 +68,20 @@ std::optional<Error> check_head(wire::request_parser<wire::string_body> const& p
     return std::nullopt;
 }
 
+bool needs_api_key(std::string_view path)
+{
+    return path == "/api" || path.starts_with("/api/");
+}
+
+// Compares in time independent of where they differ, so timing tells nothing of the key.
+bool same_secret(std::string_view given, std::string_view expected)
+{
+    unsigned char diff = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < given.size(); ++i)
+        diff |= static_cast<unsigned char>(given[i] ^ expected[i % expected.size()]);
+    return diff == 0;
+}
+
 bool has_body(Status status)
 {
     auto const code = static_cast<unsigned>(status);
@@ -202,6 +216,9 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
     boost::beast::flat_buffer buffer;
     std::string head; // reused for every response on this connection
     boost::system::error_code ec;
+    auto const peer = socket.remote_endpoint(ec);
+    auto const client_address = ec ? std::string{} : peer.address().to_string();
+    ec = {};
     for (;;) {
         wire::request_parser<wire::string_body> parser;
         parser.body_limit(options_.body_limit);
@@ -260,17 +277,22 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
         bool const http10 = parser.get().version() == 10;
         auto request_id = request_id_from(parser.get()["X-Request-Id"]);
         Request request{parser.release(), std::move(request_id)};
+        request.set_client_address(client_address);
 
         Route const* route = nullptr;
         Response const response = co_await dispatch(request, route);
 
-        bool const close = !keep_alive || draining();
-        serialize_head(head, response, {request.request_id(), !close, http10});
+        bool const streamed = response.stream && request.method() != Verb::head;
+        bool const close = !keep_alive || draining() || streamed;
+        serialize_head(head, response,
+                       {request.request_id(), !close, http10, &options_.default_headers});
         bool const with_body = request.method() != Verb::head && has_body(response.status);
         std::array<net::const_buffer, 2> const buffers{
             net::buffer(head), with_body ? net::buffer(response.body) : net::const_buffer{}};
         connection.enter(Phase::writing, options_.request_timeout);
         std::tie(ec, std::ignore) = co_await net::async_write(socket, buffers, as_result);
+        if (!ec && streamed)
+            co_await write_stream(socket, connection, response);
 
         auto const seconds = std::chrono::duration<double>(Clock::now() - started_at).count();
         auto const status = static_cast<unsigned>(response.status);
@@ -284,12 +306,51 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
     co_await linger(socket, connection);
 }
 
+namespace {
+
+// The connection as a Stream: each write within the write timeout, idle in between.
+class SocketStream final : public Stream {
+public:
+    SocketStream(tcp::socket& socket, Connection& connection, Server const& server,
+                 std::chrono::milliseconds write_timeout)
+        : socket_{socket}, connection_{connection}, server_{server}, write_timeout_{write_timeout}
+    {}
+    awaitable<bool> write(std::string_view data) override
+    {
+        connection_.enter(Phase::writing, write_timeout_);
+        auto const [ec, n] = co_await net::async_write(socket_, net::buffer(data), as_result);
+        connection_.enter(Phase::handling, {});
+        co_return !ec;
+    }
+    bool closing() const override { return server_.draining(); }
+
+private:
+    tcp::socket& socket_;
+    Connection& connection_;
+    Server const& server_;
+    std::chrono::milliseconds write_timeout_;
+};
+
+} // namespace
+
+awaitable<void> Server::write_stream(tcp::socket& socket, Connection& connection,
+                                     Response const& response)
+{
+    SocketStream stream{socket, connection, *this, options_.request_timeout};
+    connection.enter(Phase::handling, {});
+    try {
+        co_await response.stream(stream);
+    } catch (std::exception const& e) {
+        log::warn("response stream ended: {}", e.what());
+    }
+}
+
 awaitable<void> Server::reject(tcp::socket& socket, Connection& connection, Error const& error,
                                std::string& head)
 {
     auto const request_id = new_uuid();
     auto const response = Response::error(error, request_id);
-    serialize_head(head, response, {request_id, false, false});
+    serialize_head(head, response, {request_id, false, false, &options_.default_headers});
     std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(response.body)};
     connection.enter(Phase::writing, options_.request_timeout);
     co_await net::async_write(socket, buffers, as_result); // best effort: closing anyway
@@ -325,6 +386,9 @@ awaitable<Response> Server::dispatch(Request& request, Route const*& matched)
     try {
         if (!request.has_valid_target())
             throw Error{Status::bad_request, "Malformed request target"};
+        if (!options_.api_key.empty() && needs_api_key(request.path()) &&
+            !same_secret(request.header("x-api-key"), options_.api_key))
+            throw Error{Status::unauthorized, "Invalid or missing API key"};
         auto match = routes_.match(request.method(), request.path());
         if (!match.route) {
             auto message = fmt::format("Cannot {} {}", request.method_name(), request.path());

@@ -1,5 +1,6 @@
 #include "order/user_directory.hpp"
 
+#include <shop/app/app_config.hpp>
 #include <shop/net/asio.hpp>
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -68,7 +69,7 @@ UserDirectoryConfig UserDirectoryConfig::from_env(config::Env const& env)
     while (!c.base_path.empty() && c.base_path.back() == '/')
         c.base_path.pop_back();
     c.timeout = env.millis("USER_SERVICE_TIMEOUT_MS", std::chrono::milliseconds{2'000});
-    c.api_key = env.string("API_KEY", "");
+    c.api_key = env.string("API_KEY", std::string{kDefaultApiKey});
     return c;
 }
 

@@ -9,6 +9,10 @@
 
 namespace shop {
 
+// Seed 002's API_KEY: what the gateway sends and the services expect unless configured;
+// production refuses to start with it.
+inline constexpr std::string_view kDefaultApiKey = "your-api-key-here";
+
 struct AppConfig {
     std::string service;
     std::string app_env = "development"; // APP_ENV (or NODE_ENV): development | test | production

@@ -56,9 +56,14 @@ public:
 
     log::Context log_context() const { return {request_id_, {}, {}}; }
 
+    // The connection's peer address ("127.0.0.1", "::1"), set by the server.
+    std::string const& client_address() const { return client_address_; }
+    void set_client_address(std::string address) { client_address_ = std::move(address); }
+
 private:
     Message message_;
     std::string request_id_;
+    std::string client_address_;
     std::string_view path_;
     std::string_view query_;
     std::string_view route_;

@@ -2,9 +2,11 @@
 // What a handler returns. The server adds Content-Length, Date, X-Request-Id and the
 // connection headers when it serialises the response.
 #include <shop/http/error.hpp>
+#include <shop/http/stream.hpp>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +26,8 @@ struct Response {
     // Must name a string with static storage (the constants above, or a literal).
     std::string_view content_type = content_type::kJson;
     std::vector<std::pair<std::string, std::string>> headers;
+    // When set, the body is written by this instead of `body` (see stream.hpp).
+    std::function<awaitable<void>(Stream&)> stream = {};
 
     static Response json(Status status, nlohmann::json const& value);
     static Response json(Status status, std::string serialized);

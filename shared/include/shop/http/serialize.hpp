@@ -4,6 +4,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace shop::http {
 
@@ -11,6 +13,8 @@ struct HeadOptions {
     std::string_view request_id;
     bool keep_alive = true;
     bool http10 = false; // an HTTP/1.0 client needs "Connection: keep-alive" to keep it
+    // Added unless the response has a header of that name.
+    std::vector<std::pair<std::string, std::string>> const* default_headers = nullptr;
 };
 
 // Writes the status line, headers and the blank line to `out` (cleared first). Responses

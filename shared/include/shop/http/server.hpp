@@ -42,6 +42,8 @@ private:
     awaitable<void> sweep_loop();
     awaitable<void> session(tcp::socket socket, ConnectionTable::Entry entry);
     awaitable<void> serve(tcp::socket& socket, Connection& connection);
+    awaitable<void> write_stream(tcp::socket& socket, Connection& connection,
+                                 Response const& response);
     awaitable<Response> dispatch(Request& request, Route const*& matched);
     awaitable<void> reject(tcp::socket& socket, Connection& connection, Error const& error,
                            std::string& head);

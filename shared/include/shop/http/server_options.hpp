@@ -14,6 +14,12 @@ struct ServerOptions {
     std::chrono::milliseconds header_timeout{10'000};    // first byte → end of the head
     std::chrono::milliseconds request_timeout{30'000};   // reading the body; writing the response
     std::chrono::milliseconds keep_alive_timeout{5'000}; // idle between requests
+    // Headers every response carries unless its handler set them (e.g. security headers),
+    // also the server's own 4xx answers.
+    std::vector<std::pair<std::string, std::string>> default_headers;
+    // When set, requests under /api must carry it in `x-api-key` (else 401); health and
+    // metrics stay open.
+    std::string api_key;
 };
 
 } // namespace shop::http
