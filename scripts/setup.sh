@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib/common.sh"
 
 preset=${1:-release}
 ensure_packages "${PACKAGES[@]}"
+source "$ROOT/scripts/lib/swagger_ui.sh" && ensure_swagger_ui
 cd "$ROOT"
 build_preset "$preset"
 log "built: build/$preset/services/*/<service>"

@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 ensure_packages "${PACKAGES[@]}"
+source "$ROOT/scripts/lib/swagger_ui.sh" && ensure_swagger_ui
 cd "$ROOT"
 build_preset asan
 log "testing"

@@ -33,23 +33,41 @@ test::TempPostgres& postgres()
     return server;
 }
 
+struct ChainOptions {
+    std::size_t order_instances = 1;
+    test::EnvVars env = {}; // for every service (and the gateway), e.g. API_KEY
+    bool gateway = false;   // an api-gateway in front, following the topics
+    test::EnvVars gateway_env = {};
+};
+
 class Chain {
 public:
-    // `extra`: settings for every service, e.g. a short Kafka delivery timeout.
-    explicit Chain(std::string const& name, std::size_t order_instances = 1,
-                   test::EnvVars const& extra = {})
+    explicit Chain(std::string const& name, ChainOptions const& options = {})
     {
+        auto const& extra = options.env;
         users_ = std::make_unique<test::RunningService>(
             SHOP_USER_SERVICE, env(postgres().create_database(name + "_users"), extra));
         auto order_env = env(postgres().create_database(name + "_orders"), extra);
-        order_env.emplace_back("USER_SERVICE_URL", "http://127.0.0.1:" + std::to_string(users()));
-        for (std::size_t i = 0; i < order_instances; ++i)
+        order_env.emplace_back("USER_SERVICE_URL", url(users()));
+        for (std::size_t i = 0; i < options.order_instances; ++i)
             orders_.push_back(
                 std::make_unique<test::RunningService>(SHOP_ORDER_SERVICE, order_env));
         payments_ = std::make_unique<test::RunningService>(
             SHOP_PAYMENT_SERVICE, env(postgres().create_database(name + "_payments"), extra));
+        if (!options.gateway)
+            return;
+        auto gateway_env = env("", extra);
+        gateway_env.insert(gateway_env.end(), {{"USER_SERVICE_URL", url(users())},
+                                               {"ORDER_SERVICE_URL", url(orders())},
+                                               {"PAYMENT_SERVICE_URL", url(payments())},
+                                               {"KAFKA_CONSUMER_GROUP", name + "-gateway"},
+                                               {"RATE_LIMIT_MAX", "100000"}});
+        gateway_env.insert(gateway_env.end(), options.gateway_env.begin(),
+                           options.gateway_env.end());
+        gateway_ = std::make_unique<test::RunningService>(SHOP_API_GATEWAY, gateway_env);
     }
 
+    std::uint16_t gateway() const { return gateway_->port(); }
     std::uint16_t users() const { return users_->port(); }
     std::uint16_t orders(std::size_t instance = 0) const { return orders_.at(instance)->port(); }
     std::uint16_t payments() const { return payments_->port(); }
@@ -67,6 +85,10 @@ public:
     }
 
 private:
+    static std::string url(std::uint16_t port)
+    {
+        return "http://127.0.0.1:" + std::to_string(port);
+    }
     test::EnvVars env(std::string const& database_url, test::EnvVars const& extra) const
     {
         test::EnvVars vars{{"DATABASE_URL", database_url}, {"KAFKA_BROKER", broker_.address()}};
@@ -79,6 +101,7 @@ private:
     std::unique_ptr<test::RunningService> users_;
     std::vector<std::unique_ptr<test::RunningService>> orders_;
     std::unique_ptr<test::RunningService> payments_;
+    std::unique_ptr<test::RunningService> gateway_;
 };
 
 // One chain for the cases that need no chain of their own.
@@ -88,14 +111,15 @@ Chain& shared_chain()
     return chain;
 }
 
-// POST /api/users; returns the new user's id.
-std::string register_user(Chain& chain, std::string const& request_id = http::new_uuid())
+// POST /api/users at `port` (the user-service's or the gateway's); returns the user's id.
+std::string register_user(std::uint16_t port, std::string const& request_id = http::new_uuid(),
+                          std::string const& extra_headers = {})
 {
     json const body{{"email", http::new_uuid() + "@example.com"},
                     {"name", "Chain User"},
                     {"password", "Chain-Secret-1"}};
-    auto const reply = test::request(chain.users(), "POST", "/api/users", body.dump(),
-                                     "X-Request-Id: " + request_id + "\r\n");
+    auto const reply = test::request(port, "POST", "/api/users", body.dump(),
+                                     "X-Request-Id: " + request_id + "\r\n" + extra_headers);
     REQUIRE(reply.status == 201);
     return json::parse(reply.body).at("id").get<std::string>();
 }
@@ -170,7 +194,7 @@ TEST_CASE("a registered user's welcome order is paid, and so is a manual order",
                              chain.producer(),
                              {"user.created", "order.created", "payment.completed"}};
     auto const request_id = "chain-" + http::new_uuid();
-    auto const user = register_user(chain, request_id);
+    auto const user = register_user(chain.users(), request_id);
 
     REQUIRE(test::eventually([&] { return welcome_order_paid(chain, user); }, kChainTimeout));
     auto const welcome = orders_of(chain, user)[0];
@@ -220,7 +244,7 @@ TEST_CASE("an order.created delivered twice is paid once", "[chain]")
     auto& chain = shared_chain();
     test::TopicReader reader{
         chain.client_config("duplicate-reader"), chain.producer(), {"order.created"}};
-    auto const user = register_user(chain);
+    auto const user = register_user(chain.users());
     REQUIRE(test::eventually([&] { return welcome_order_paid(chain, user); }, kChainTimeout));
     auto const order_id = orders_of(chain, user)[0]["id"].get<std::string>();
 
@@ -282,7 +306,7 @@ TEST_CASE("a poison order.created is dead-lettered and payments go on", "[chain]
             CHECK(r.header("dlq-original-topic") == "order.created");
             CHECK(r.header("dlq-error").has_value());
         }
-    auto const user = register_user(chain);
+    auto const user = register_user(chain.users());
     CHECK(test::eventually([&] { return welcome_order_paid(chain, user); }, kChainTimeout));
 }
 
@@ -290,14 +314,14 @@ TEST_CASE("users registered while the broker is down all get paid welcome orders
           "[chain][faults]")
 {
     // A short delivery timeout, so the relay meets the outage instead of waiting it out.
-    Chain chain{"outage", 1, {{"KAFKA_DELIVERY_TIMEOUT_MS", "1000"}}};
-    auto const first = register_user(chain);
+    Chain chain{"outage", {.env = {{"KAFKA_DELIVERY_TIMEOUT_MS", "1000"}}}};
+    auto const first = register_user(chain.users());
     REQUIRE(test::eventually([&] { return welcome_order_paid(chain, first); }, kChainTimeout));
 
     chain.broker().down();
     std::vector<std::string> users;
     for (int i = 0; i < 20; ++i)
-        users.push_back(register_user(chain)); // 201: the events wait in the outbox
+        users.push_back(register_user(chain.users())); // 201: the events wait in the outbox
     CHECK(test::eventually(
         [&] { return test::request(chain.users(), "GET", "/health/ready").status == 503; }, 10s));
     REQUIRE(test::eventually(
@@ -315,7 +339,7 @@ TEST_CASE("users registered while the broker is down all get paid welcome orders
 TEST_CASE("two order-service instances share 100 new users: 100 welcome orders, 100 payments",
           "[chain][scale]")
 {
-    Chain chain{"scale", 2};
+    Chain chain{"scale", {.order_instances = 2}};
     // Both instances hold partitions before the users come.
     REQUIRE(test::eventually(
         [&] {
@@ -330,7 +354,7 @@ TEST_CASE("two order-service instances share 100 new users: 100 welcome orders, 
         batches.push_back(std::async(std::launch::async, [&chain] {
             std::vector<std::string> ids;
             for (int i = 0; i < kUsers / 4; ++i)
-                ids.push_back(register_user(chain));
+                ids.push_back(register_user(chain.users()));
             return ids;
         }));
     std::set<std::string> users;
@@ -354,4 +378,151 @@ TEST_CASE("two order-service instances share 100 new users: 100 welcome orders, 
         CHECK(test::eventually([&] { return welcome_order_paid(chain, user); }));
     auto const listed = test::request(chain.payments(), "GET", "/api/payments?limit=1");
     CHECK(listed.header("x-total-count") == std::to_string(kUsers));
+}
+
+namespace {
+
+constexpr auto kApiKey = "chain-api-key";
+
+// The three services behind a gateway, all with one API key, for the event view cases.
+Chain& gateway_chain()
+{
+    static Chain chain{"view",
+                       {.env = {{"API_KEY", kApiKey}, {"API_KEY_REQUIRED", "true"}},
+                        .gateway = true,
+                        .gateway_env = {{"EVENTS_MAX_CHAINS", "4"}}}};
+    return chain;
+}
+
+json event_chain(Chain& chain, std::string const& correlation_id, int wait_seconds)
+{
+    test::Connection connection{chain.gateway()};
+    REQUIRE(connection.send("GET /api/events/" + correlation_id + "?wait=" +
+                            std::to_string(wait_seconds) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    // Held until the chain is complete, not until the wait ends: a reply only at the end
+    // would mean the view missed the event that completed it.
+    auto const reply = connection.read_reply(std::chrono::seconds{wait_seconds} * 2 / 3);
+    REQUIRE(reply);
+    REQUIRE(reply->status == 200);
+    return json::parse(reply->body);
+}
+
+std::vector<std::string> types_in(json const& chain)
+{
+    std::vector<std::string> types;
+    for (auto const& event : chain["events"])
+        types.push_back(event["eventType"].get<std::string>());
+    return types;
+}
+
+} // namespace
+
+TEST_CASE("through the gateway a registration's event chain is shown complete and in order",
+          "[chain][gateway][events]")
+{
+    auto& chain = gateway_chain();
+    auto const request_id = "view-" + http::new_uuid();
+    auto const user = register_user(chain.gateway(), request_id);
+
+    auto const view = event_chain(chain, request_id, 30); // held until payment.completed
+    CHECK(view["correlationId"] == request_id);
+    CHECK(view["complete"] == true);
+    REQUIRE(types_in(view) ==
+            std::vector<std::string>{"user.created", "order.created", "payment.completed"});
+    auto const& events = view["events"];
+    CHECK(events[0]["source"] == "user-service");
+    CHECK(events[0]["data"]["userId"] == user);
+    CHECK(events[1]["data"]["kind"] == "welcome");
+    CHECK(events[2]["source"] == "payment-service");
+    CHECK(events[0]["sequence"].get<int>() < events[2]["sequence"].get<int>());
+    CHECK(events[0]["occurredAt"].get<std::string>() <= events[2]["occurredAt"].get<std::string>());
+    CHECK(events[0]["data"].dump().find("password") == std::string::npos);
+
+    // A manual order's own chain: its request id, its order, its payment.
+    auto const order_request = "view-order-" + http::new_uuid();
+    json const body{
+        {"userId", user},
+        {"items", json::array({{{"productId", "product-lamp-7"}, {"quantity", 1}, {"price", 5}}})}};
+    auto const created = test::request(chain.gateway(), "POST", "/api/orders", body.dump(),
+                                       "X-Request-Id: " + order_request + "\r\n");
+    REQUIRE(created.status == 201);
+    CHECK(created.header("x-request-id") == order_request);
+    auto const order_view = event_chain(chain, order_request, 30);
+    CHECK(order_view["complete"] == true);
+    CHECK(types_in(order_view) == std::vector<std::string>{"order.created", "payment.completed"});
+    auto const order = get_json(
+        chain.gateway(), "/api/orders/" + json::parse(created.body)["id"].get<std::string>());
+    CHECK(order["status"] == "paid");
+}
+
+TEST_CASE("the services refuse API calls without the key; health and metrics stay open",
+          "[chain][gateway][auth]")
+{
+    auto& chain = gateway_chain();
+    for (auto const* headers : {"", "x-api-key: wrong\r\n"}) {
+        auto const reply = test::request(chain.users(), "GET", "/api/users", {}, headers);
+        CHECK(reply.status == 401);
+        CHECK(json::parse(reply.body)["message"] == "Invalid or missing API key");
+    }
+    CHECK(test::request(chain.orders(), "GET", "/api/orders").status == 401);
+    CHECK(test::request(chain.payments(), "GET", "/api/payments").status == 401);
+    CHECK(test::request(chain.users(), "GET", "/api/users", {},
+                        std::string{"x-api-key: "} + kApiKey + "\r\n")
+              .status == 200);
+    for (auto const port : {chain.users(), chain.orders(), chain.payments()}) {
+        CHECK(test::request(port, "GET", "/health/live").status == 200);
+        CHECK(test::request(port, "GET", "/metrics").status == 200);
+    }
+    // Through the gateway the key is added for the caller.
+    CHECK(test::request(chain.gateway(), "GET", "/api/users").status == 200);
+}
+
+TEST_CASE("the live event stream sends each event as it happens, filtered by type",
+          "[chain][gateway][events]")
+{
+    auto& chain = gateway_chain();
+    test::Connection stream{chain.gateway()};
+    REQUIRE(stream.send("GET /api/events/stream?type=payment.completed HTTP/1.1\r\n"
+                        "Host: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"));
+    auto const head = stream.read_until("\r\n\r\n", 5s);
+    REQUIRE(head);
+    CHECK(head->starts_with("HTTP/1.1 200"));
+    CHECK(head->find("text/event-stream") != std::string::npos);
+    REQUIRE(stream.read_until(": following events\n\n", 5s));
+
+    auto const request_id = "stream-" + http::new_uuid();
+    register_user(chain.gateway(), request_id);
+    std::string frames;
+    for (;;) {
+        auto const frame = stream.read_until("\n\n", 30s);
+        REQUIRE(frame);
+        frames += *frame;
+        if (frame->find(request_id) != std::string::npos)
+            break;
+    }
+    CHECK(frames.find("event: payment.completed\n") != std::string::npos);
+    CHECK(frames.find("event: user.created") == std::string::npos);
+    CHECK(frames.find("event: order.created") == std::string::npos);
+}
+
+TEST_CASE("the event view answers 404 for an unknown chain, 400 for a bad wait, and stays bounded",
+          "[chain][gateway][events]")
+{
+    auto& chain = gateway_chain();
+    CHECK(
+        test::request(chain.gateway(), "GET", "/api/events/nobody-" + http::new_uuid() + "?wait=1")
+            .status == 404);
+    for (auto const* wait : {"abc", "-1", "31", "1.5"})
+        CHECK(test::request(chain.gateway(), "GET", std::string{"/api/events/x?wait="} + wait)
+                  .status == 400);
+
+    // EVENTS_MAX_CHAINS=4: after five more chains the first one is forgotten.
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+        ids.push_back("bounded-" + std::to_string(i) + "-" + http::new_uuid());
+        register_user(chain.gateway(), ids.back());
+        CHECK(event_chain(chain, ids.back(), 30)["complete"] == true);
+    }
+    CHECK(test::request(chain.gateway(), "GET", "/api/events/" + ids.front()).status == 404);
+    CHECK(test::request(chain.gateway(), "GET", "/api/events/" + ids.back()).status == 200);
 }

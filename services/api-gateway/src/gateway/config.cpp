@@ -1,5 +1,7 @@
 #include "gateway/config.hpp"
 
+#include "gateway/docs.hpp"
+
 #include <boost/url/parse.hpp>
 
 namespace shop::gateway {
@@ -102,6 +104,9 @@ Config Config::from_env(config::Env const& env, std::string_view app_env)
         if (origin != "*" && origin.find("://") == std::string::npos)
             bad(env, "ALLOWED_ORIGINS",
                 "a comma list of origins such as https://shop.example (or *)");
+
+    c.swagger_ui_dir =
+        std::filesystem::absolute(env.string("SWAGGER_UI_DIR", default_swagger_ui_dir().string()));
     return c;
 }
 

@@ -4,16 +4,16 @@
 #include "gateway/rate_limiter.hpp"
 #include "gateway/retry_budget.hpp"
 
+#include <shop/app/app_config.hpp>
 #include <shop/config/env.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 namespace shop::gateway {
-
-inline constexpr std::string_view kDefaultApiKey = "your-api-key-here"; // seed 002's .env
 
 struct UpstreamConfig {
     std::string name;   // "user-service": the circuit's name
@@ -42,6 +42,7 @@ struct Config {
     RateLimitOptions rate_limit;
     bool trust_proxy = false; // TRUST_PROXY: rate-limit by X-Forwarded-For's first address
     std::vector<std::string> allowed_origins; // ALLOWED_ORIGINS
+    std::filesystem::path swagger_ui_dir;     // SWAGGER_UI_DIR: Swagger UI's files, absolute
 
     // Throws config::Error naming the first bad variable. `app_env` is AppConfig's.
     static Config from_env(config::Env const& env, std::string_view app_env);

@@ -1,5 +1,6 @@
 #include "gateway/gateway.hpp"
 
+#include "gateway/docs.hpp"
 #include "gateway/stages.hpp"
 
 #include <nlohmann/json.hpp>
@@ -63,6 +64,7 @@ void Gateway::add_routes(http::Router& routes)
     }
     routes.get("/health/circuit/:name",
                pipeline_.wrap([this](Exchange& exchange) { return circuit(exchange); }));
+    add_docs_routes(routes, pipeline_, config_.swagger_ui_dir);
 }
 
 awaitable<http::Response> Gateway::circuit(Exchange& exchange)

@@ -17,12 +17,18 @@ awaitable<std::optional<http::Response>> RequestIdStage::on_request(Exchange& ex
     co_return std::nullopt;
 }
 
+Headers security_headers()
+{
+    return {{"X-Content-Type-Options", "nosniff"},
+            {"X-Frame-Options", "DENY"},
+            {"Referrer-Policy", "no-referrer"}};
+}
+
 awaitable<std::optional<http::Response>> SecurityHeadersStage::on_request(Exchange& exchange)
 {
     auto& h = exchange.response_headers;
-    h.emplace_back("X-Content-Type-Options", "nosniff");
-    h.emplace_back("X-Frame-Options", "DENY");
-    h.emplace_back("Referrer-Policy", "no-referrer");
+    for (auto& header : security_headers())
+        h.push_back(std::move(header));
     if (is_api(exchange.request))
         h.emplace_back("Cache-Control", "no-store");
     co_return std::nullopt;
@@ -71,9 +77,7 @@ std::string client_key(http::Request const& request, bool trust_proxy)
         if (!forwarded.empty() && forwarded.size() <= 64)
             return std::string{forwarded};
     }
-    // The chassis does not hand the connection's peer address to handlers yet: until it
-    // does, every direct client shares this one key.
-    return "direct";
+    return request.client_address();
 }
 
 } // namespace shop::gateway

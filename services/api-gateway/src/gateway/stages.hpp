@@ -15,7 +15,11 @@ public:
     awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
 };
 
-// nosniff, no framing, no referrer; nothing under /api is cached.
+// nosniff, no framing, no referrer: the server adds them to every response (its own 404s,
+// health and metrics too), the stage to the pipeline's.
+Headers security_headers();
+
+// security_headers(); and nothing under /api is cached.
 class SecurityHeadersStage final : public Stage {
 public:
     std::string_view name() const override { return "security-headers"; }

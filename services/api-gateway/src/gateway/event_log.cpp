@@ -1,0 +1,98 @@
+#include "gateway/event_log.hpp"
+
+#include <algorithm>
+
+namespace shop::gateway {
+
+bool ends_chain(std::string_view event_type)
+{
+    return event_type == "payment.completed" || event_type == "payment.failed";
+}
+
+EventLog::EventLog(EventLogLimits limits) : limits_{limits} {}
+
+void EventLog::add(events::Envelope const& envelope)
+{
+    SeenEvent seen{0,
+                   envelope.correlation_id,
+                   envelope.event_id,
+                   envelope.event_type,
+                   envelope.source,
+                   events::format_time(envelope.occurred_at),
+                   events::format_time(events::Clock::now()),
+                   envelope.data.dump()};
+    if (seen.data.size() > limits_.data_bytes)
+        seen.data = "null";
+
+    std::vector<std::shared_ptr<Signal>> wake;
+    {
+        std::lock_guard lock{mutex_};
+        seen.sequence = ++sequence_;
+        if (!seen.correlation_id.empty()) {
+            auto [at, created] = chains_.try_emplace(seen.correlation_id);
+            if (created) {
+                chain_order_.push_back(seen.correlation_id);
+                if (chain_order_.size() > limits_.chains) {
+                    chains_.erase(chain_order_.front());
+                    chain_order_.pop_front();
+                }
+            }
+            auto& chain = at->second;
+            chain.complete = chain.complete || ends_chain(seen.event_type);
+            if (chain.events.size() < limits_.events_per_chain)
+                chain.events.push_back(seen);
+        }
+        live_.push_back(std::move(seen));
+        if (live_.size() > limits_.live_events)
+            live_.pop_front();
+        std::erase_if(watchers_, [&wake](std::weak_ptr<Signal> const& watcher) {
+            auto signal = watcher.lock();
+            if (!signal)
+                return true; // its waiter is gone
+            wake.push_back(std::move(signal));
+            return false;
+        });
+    }
+    for (auto const& signal : wake)
+        signal->notify();
+}
+
+std::optional<Chain> EventLog::chain(std::string const& correlation_id) const
+{
+    std::lock_guard lock{mutex_};
+    auto const at = chains_.find(correlation_id);
+    if (at == chains_.end())
+        return std::nullopt;
+    return at->second;
+}
+
+std::vector<SeenEvent> EventLog::since(std::uint64_t sequence) const
+{
+    std::lock_guard lock{mutex_};
+    auto const first = std::find_if(live_.begin(), live_.end(),
+                                    [sequence](auto const& e) { return e.sequence > sequence; });
+    return {first, live_.end()};
+}
+
+std::uint64_t EventLog::last_sequence() const
+{
+    std::lock_guard lock{mutex_};
+    return sequence_;
+}
+
+std::size_t EventLog::chain_count() const
+{
+    std::lock_guard lock{mutex_};
+    return chains_.size();
+}
+
+std::shared_ptr<Signal> EventLog::watch(net::any_io_executor executor)
+{
+    auto signal = std::make_shared<Signal>(std::move(executor));
+    std::lock_guard lock{mutex_};
+    std::erase_if(watchers_, [](auto const& watcher) { return watcher.expired(); });
+    watchers_.push_back(signal);
+    return signal;
+}
+
+} // namespace shop::gateway

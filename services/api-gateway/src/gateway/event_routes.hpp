@@ -1,0 +1,37 @@
+#pragma once
+// The event chain view: GET /api/events/:correlationId (?wait=<seconds> holds the request
+// until the chain is complete) and GET /api/events/stream, a live Server-Sent Events feed
+// (?type=<event type>[,<event type>...] to filter). Fed by a consumer of every event topic.
+#include "gateway/event_log.hpp"
+#include "gateway/pipeline.hpp"
+
+#include <shop/config/env.hpp>
+#include <shop/http/router.hpp>
+#include <shop/kafka/consumer.hpp>
+
+#include <chrono>
+
+namespace shop::gateway {
+
+struct EventViewConfig {
+    EventLogLimits limits;
+    std::chrono::seconds max_wait{30};  // the longest ?wait= accepted
+    std::chrono::seconds heartbeat{15}; // a comment line on an idle stream
+
+    // EVENTS_MAX_CHAINS, EVENTS_MAX_WAIT_SECONDS, EVENTS_HEARTBEAT_SECONDS.
+    static EventViewConfig from_env(config::Env const& env);
+};
+
+// Records every event topic's envelopes in `log`; malformed ones are skipped (the services
+// that consume a topic dead-letter its poison, not the gateway).
+void follow_events(kafka::Consumer& consumer, EventLog& log);
+
+// `log` and `pipeline` must outlive the routes.
+void add_event_routes(http::Router& routes, Pipeline const& pipeline, EventLog& log,
+                      EventViewConfig const& config);
+
+// One event as the view shows it: {sequence, correlationId, eventId, eventType, source,
+// occurredAt, receivedAt, data}.
+std::string to_json(SeenEvent const& event);
+
+} // namespace shop::gateway

@@ -1,0 +1,116 @@
+#include "gateway/event_log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace std::chrono_literals;
+using shop::events::Envelope;
+using shop::gateway::EventLog;
+using shop::gateway::EventLogLimits;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+Envelope event(std::string type, std::string correlation_id, nlohmann::json data = {})
+{
+    Envelope e;
+    e.event_id = "id-" + type + "-" + correlation_id;
+    e.event_type = std::move(type);
+    e.occurred_at = shop::events::Clock::now();
+    e.source = "test";
+    e.correlation_id = std::move(correlation_id);
+    e.data = data.is_null() ? nlohmann::json::object() : std::move(data);
+    return e;
+}
+
+} // namespace
+
+TEST_CASE("a chain keeps its events in order and is complete at the payment's outcome",
+          "[events][event-log]")
+{
+    EventLog log;
+    log.add(event("user.created", "r-1"));
+    log.add(event("order.created", "r-1"));
+    log.add(event("user.created", "r-2"));
+    auto chain = log.chain("r-1");
+    REQUIRE(chain);
+    CHECK_FALSE(chain->complete);
+    log.add(event("payment.failed", "r-1"));
+    chain = log.chain("r-1");
+    REQUIRE(chain->events.size() == 3);
+    CHECK(chain->events[0].event_type == "user.created");
+    CHECK(chain->events[2].event_type == "payment.failed");
+    CHECK(chain->events[0].sequence < chain->events[1].sequence);
+    CHECK(chain->complete);
+    CHECK_FALSE(log.chain("r-2")->complete);
+    CHECK_FALSE(log.chain("nobody"));
+}
+
+TEST_CASE("the log stays bounded: oldest chains, long chains' tails, large data, the live ring",
+          "[events][event-log]")
+{
+    EventLog log{
+        EventLogLimits{.chains = 2, .events_per_chain = 2, .live_events = 3, .data_bytes = 32}};
+    log.add(event("user.created", "a"));
+    log.add(event("user.created", "b"));
+    log.add(event("user.created", "c"));
+    CHECK(log.chain_count() == 2);
+    CHECK_FALSE(log.chain("a"));
+    for (int i = 0; i < 3; ++i)
+        log.add(event("order.created", "c"));
+    CHECK(log.chain("c")->events.size() == 2);
+    log.add(event("order.created", "b", {{"note", std::string(100, 'x')}}));
+    CHECK(log.chain("b")->events.back().data == "null");
+    auto const live = log.since(0);
+    REQUIRE(live.size() == 3);
+    CHECK(live.back().sequence == log.last_sequence());
+    CHECK(log.since(log.last_sequence()).empty());
+}
+
+TEST_CASE("a watcher is woken when an event arrives from another thread", "[events][event-log]")
+{
+    EventLog log;
+    boost::asio::io_context io;
+    bool woken = false;
+    auto const started = Clock::now();
+    auto const signal = log.watch(io.get_executor());
+    boost::asio::co_spawn(
+        io, [&]() -> shop::awaitable<void> { woken = co_await signal->wait_until(started + 10s); },
+        boost::asio::detached);
+    std::thread consumer{[&] {
+        std::this_thread::sleep_for(50ms);
+        log.add(event("payment.completed", "r-1"));
+    }};
+    io.run();
+    consumer.join();
+    CHECK(woken);
+    CHECK(Clock::now() - started < 5s);
+}
+
+TEST_CASE("a watcher is woken by every event, not only the first", "[events][event-log]")
+{
+    EventLog log;
+    boost::asio::io_context io;
+    auto const signal = log.watch(io.get_executor());
+    int wakes = 0;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> shop::awaitable<void> {
+            for (int i = 0; i < 3; ++i)
+                wakes += co_await signal->wait_until(Clock::now() + 2s) ? 1 : 0;
+        },
+        boost::asio::detached);
+    std::thread consumer{[&] {
+        for (auto const* type : {"user.created", "order.created", "payment.completed"}) {
+            std::this_thread::sleep_for(30ms);
+            log.add(event(type, "r-1"));
+        }
+    }};
+    io.run();
+    consumer.join();
+    CHECK(wakes == 3);
+}
