@@ -4,14 +4,14 @@
 #   scripts/pg.sh stop
 #   scripts/pg.sh status             # exit code 0 when running, 3 when stopped
 #   scripts/pg.sh psql [db] [args]   # psql into a database (default: postgres)
-# Data in .local/postgres (git-ignored), listening on 127.0.0.1 only, on port PGPORT_LOCAL,
-# else DB_PORT, else 5432; its Unix socket stays inside .local/postgres. The superuser is
-# DB_USERNAME / DB_PASSWORD (seed 002's postgres / postgres), set when the cluster is created.
+# Data in .local/postgres (git-ignored; SHOP_STATE_DIR moves .local), on 127.0.0.1 only, on
+# port PGPORT_LOCAL, else DB_PORT, else 5432; its Unix socket stays inside .local/postgres.
+# The superuser is DB_USERNAME / DB_PASSWORD (seed 002's postgres / postgres), set when the cluster is created.
 # Databases: userdb, orderdb, paymentdb. Every command is idempotent.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-PG_HOME="$ROOT/.local/postgres"
+PG_HOME="${SHOP_STATE_DIR:-$ROOT/.local}/postgres"
 DATA="$PG_HOME/data"
 SOCKETS="$PG_HOME/run"
 SERVER_LOG="$PG_HOME/server.log"
