@@ -20,34 +20,9 @@ build_preset release >/dev/null
 
 source "$ROOT/scripts/lib/processes.sh"
 
-# Prints "req/s p50_ms p99_ms" for one wrk run.
-run_wrk() {
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-        /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
-        END { printf "%d %.3f %.3f\n", rps, p50, p99 }'
-}
-
-# nginx with Debian's defaults that matter here: worker_processes auto, access log on.
-nginx_port=$(free_port)
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log $WORK/nginx/access.log;
-    client_body_temp_path $WORK/nginx;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location = /health/live { default_type application/json; return 200 '$BODY'; }
-    }
-}
-CONF
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$nginx_port/health/live"
+start_nginx "location = /health/live { default_type application/json; return 200 '$BODY'; }" \
+    /health/live
+nginx_port=$NGINX_PORT
 
 start_service "$SERVICE"
 service_pid=$STARTED_PID
@@ -58,9 +33,6 @@ wrk -t1 -c8 -d2s "http://127.0.0.1:$service_port/health/live" >/dev/null
 wrk -t1 -c8 -d2s "http://127.0.0.1:$nginx_port/health/live" >/dev/null
 
 # Alternating rounds, best round of each kept: less noise from whatever else runs.
-best() { # best "rps p50 p99" of two lines by req/s
-    printf '%s\n%s\n' "$1" "$2" | sort -n -r | head -1
-}
 svc_best="0 0 0"
 ngx_best="0 0 0"
 for round in $(seq 1 "$ROUNDS"); do

@@ -81,3 +81,48 @@ machine() {
     echo "$(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
         "$(free -g | awk '/Mem:/ { print $2 }') GiB"
 }
+
+# Prints "req/s p50_ms p99_ms" for one wrk run of WRK_THREADS threads, CONNECTIONS
+# connections and DURATION on `url`; further arguments go to wrk (e.g. -H 'name: value').
+# A run with any non-2xx answer fails: its figures would not be of the route measured.
+run_wrk() {
+    local url=$1
+    shift
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" | awk '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+        /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
+        /Non-2xx/ { bad = 1 }
+        END { if (bad) { print "wrk: non-2xx answers from " url > "/dev/stderr"; exit 1 }
+              printf "%d %.3f %.3f\n", rps, p50, p99 }' url="$url"
+}
+
+# The better of two "req/s p50 p99" lines, by req/s.
+best() { printf '%s\n%s\n' "$1" "$2" | sort -n -r | head -1; }
+
+# Starts Debian's nginx on a free port with the settings that matter here as Debian ships
+# them (worker_processes auto, access log on) and the given server block body (the listen
+# line is added); sets NGINX_PORT and waits until `probe_path` answers.
+start_nginx() {
+    local server_body=$1 probe_path=$2
+    NGINX_PORT=$(free_port)
+    mkdir -p "$WORK/nginx"
+    cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 4096; }
+http {
+    access_log $WORK/nginx/access.log;
+    client_body_temp_path $WORK/nginx;
+    proxy_temp_path $WORK/nginx;
+    ${NGINX_HTTP_EXTRA:-}
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        $server_body
+    }
+}
+CONF
+    nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' &
+    PIDS+=($!)
+    wait_http "http://127.0.0.1:$NGINX_PORT$probe_path"
+}

@@ -387,6 +387,22 @@ TEST_CASE("the circuit opens after CB_THRESHOLD failures, probes after CB_RESET_
     CHECK(json::parse(unknown.body)["statusCode"] == 404);
 }
 
+TEST_CASE("an upstream's 500s reach the client as they are and do not open its circuit",
+          "[gateway]")
+{
+    // A 500 is one request's error, not a sick upstream: only 502/503/504, timeouts and
+    // connection failures count against the circuit.
+    RunningService upstream{SHOP_TEST_SERVER};
+    auto gw = gateway(upstream.port(), {{"CB_THRESHOLD", "2"}});
+    for (int i = 0; i < 4; ++i) {
+        auto const reply = request(gw.port(), "GET", "/api/orders?status=500");
+        CHECK(reply.status == 500);
+        CHECK(json::parse(reply.body)["method"] == "GET"); // the upstream's own body
+    }
+    CHECK(circuit(gw.port(), "order-service")["state"] == "closed");
+    CHECK(request(gw.port(), "GET", "/api/orders/1").status == 200);
+}
+
 TEST_CASE("refused connections open the circuit too, and the open circuit answers at once",
           "[gateway]")
 {
