@@ -36,8 +36,12 @@ add_test(NAME "lint: PromQL check rejects an unknown metric"
 set_tests_properties("lint: PromQL check rejects an unknown metric" PROPERTIES
     PASS_REGULAR_EXPRESSION "metric 'http_request_total' is not exposed by any service")
 
+add_test(NAME "lint: Dockerfile pins the scripts' swagger-ui-dist"
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/infra/check_swagger_pin.sh ${PROJECT_SOURCE_DIR})
+
 set_tests_properties(
     "lint: docker-compose config"
+    "lint: Dockerfile pins the scripts' swagger-ui-dist"
     "lint: promtool check config"
     "lint: promtool check rules"
     "lint: promtool test rules"

@@ -8,7 +8,7 @@ PACKAGES=(
     g++ cmake ninja-build pkg-config git curl ca-certificates
     libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libfmt-dev
     librdkafka-dev libpqxx-dev libsodium-dev catch2
-    clang-format prometheus postgresql kcat docker-compose jq
+    clang-format prometheus postgresql kcat docker-compose jq python3 python3-yaml
     chromium
 )
 
