@@ -1,9 +1,13 @@
 // Measures the event chain as a user sees it: from a registration's 201 to the user's welcome
 // order being visible at the order-service, and to that order showing `paid`.
 //   chain-latency <user-service port> <order-service port> [users]
+// Calls the services as the gateway does, with API_KEY (the services' default unless set).
 // One user at a time; the order-service is polled over one keep-alive connection, so the
 // figures include at most one poll interval (0.5 ms) and round trip (about 0.1 ms).
 #include "http_client.hpp"
+
+#include <shop/app/app_config.hpp>
+#include <shop/config/env.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +29,16 @@ struct Sample {
     double paid_ms = 0;
 };
 
+// "x-api-key: ...\r\n", the header the services ask of every API call.
+std::string const& api_key_header()
+{
+    static std::string const header =
+        "x-api-key: " +
+        shop::config::Env::from_process().string("API_KEY", std::string{shop::kDefaultApiKey}) +
+        "\r\n";
+    return header;
+}
+
 double ms_since(Clock::time_point start)
 {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -36,7 +50,8 @@ std::string register_user(std::uint16_t port, int n)
                                   "-" + std::to_string(n) + "@example.com"},
                     {"name", "Latency User"},
                     {"password", "Latency-Secret-1"}};
-    auto const reply = shop::test::request(port, "POST", "/api/users", body.dump());
+    auto const reply =
+        shop::test::request(port, "POST", "/api/users", body.dump(), api_key_header());
     if (reply.status != 201) {
         std::fprintf(stderr, "registration failed: %d %s\n", reply.status, reply.body.c_str());
         std::exit(1);
@@ -47,7 +62,8 @@ std::string register_user(std::uint16_t port, int n)
 // The user's orders as the order-service shows them, over the keep-alive connection.
 json orders_of(shop::test::Connection& connection, std::string const& user_id)
 {
-    connection.send("GET /api/orders?userId=" + user_id + " HTTP/1.1\r\nHost: bench\r\n\r\n");
+    connection.send("GET /api/orders?userId=" + user_id + " HTTP/1.1\r\nHost: bench\r\n" +
+                    api_key_header() + "\r\n");
     auto const reply = connection.read_reply();
     if (!reply || reply->status != 200) {
         std::fprintf(stderr, "order-service did not answer a poll\n");

@@ -8,15 +8,10 @@ if(NOT SHOP_CHROMIUM)
 else()
     set(shop_chromium_path "${SHOP_CHROMIUM}")
 endif()
-add_executable(shop_gateway_docs_tests
-    integration/gateway_docs_test.cpp)
-target_link_libraries(shop_gateway_docs_tests PRIVATE shop_test_support shop::shared
-    shop::catch_main shop::warnings)
-shop_precompiled(shop_gateway_docs_tests TESTS)
-target_compile_definitions(shop_gateway_docs_tests PRIVATE
-    SHOP_API_GATEWAY="$<TARGET_FILE:api-gateway>"
-    SHOP_CHROMIUM="${shop_chromium_path}"
-    SHOP_SWAGGER_UI_DIR="${PROJECT_SOURCE_DIR}/.local/swagger-ui-dist")
-add_dependencies(shop_gateway_docs_tests api-gateway)
+shop_integration_tests(shop_gateway_docs_tests
+    SOURCES integration/gateway_docs_test.cpp
+    RUNS api-gateway
+    DEFINES SHOP_CHROMIUM="${shop_chromium_path}"
+        SHOP_SWAGGER_UI_DIR="${PROJECT_SOURCE_DIR}/.local/swagger-ui-dist")
 catch_discover_tests(shop_gateway_docs_tests TEST_PREFIX "integration: gateway docs/"
     PROPERTIES LABELS integration TIMEOUT 120)

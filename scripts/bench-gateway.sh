@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmarks forwarding: GET /api/users/:id through the api-gateway, through Debian's nginx
+# as a reverse proxy (keep-alive upstream pool), and straight to the user-service, in one
+# run on one backend (release build, the local PostgreSQL cluster with a fresh bench_userdb,
+# a dev broker). Prints req/s and p50/p99 for each and the gateway's RSS under load.
+#   scripts/bench-gateway.sh
+#   DURATION=30s CONNECTIONS=128 ROUNDS=3 scripts/bench-gateway.sh
+# Figures go to stdout; nothing is a pass/fail test.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+API_KEY=bench-api-key
+
+ensure_packages "${PACKAGES[@]}" wrk nginx-light
+cd "$ROOT"
+build_preset release >/dev/null
+source "$ROOT/scripts/lib/processes.sh"
+
+start_broker
+use_local_postgres
+fresh_database bench_userdb
+start_service user-service KAFKA_BROKER="$KAFKA_BROKER" DB_PORT="${PGPORT_LOCAL:-${DB_PORT:-5432}}" \
+    DB_DATABASE=bench_userdb LOG_LEVEL=warn API_KEY="$API_KEY"
+users_port=$STARTED_PORT
+wait_http "http://127.0.0.1:$users_port/health/ready"
+
+# The gateway as it runs by default, access log included (nginx keeps its own on); the rate
+# limit stays in the path, set high enough that wrk never meets it.
+start_service api-gateway KAFKA_BROKER="$KAFKA_BROKER" API_KEY="$API_KEY" \
+    USER_SERVICE_URL="http://127.0.0.1:$users_port" RATE_LIMIT_MAX=1000000000
+gateway_pid=$STARTED_PID
+gateway_port=$STARTED_PORT
+
+# nginx as people run it in front of a service: HTTP/1.1 keep-alive to the upstream, the API
+# key added like the gateway adds it.
+NGINX_HTTP_EXTRA="upstream users { server 127.0.0.1:$users_port; keepalive 64; }"
+start_nginx "location / {
+            proxy_pass http://users;
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+            proxy_set_header Host \$host;
+            proxy_set_header x-api-key $API_KEY;
+        }" /health/live
+nginx_port=$NGINX_PORT
+
+user_id=$(curl -fsS -H 'Content-Type: application/json' -H "x-api-key: $API_KEY" \
+    -d '{"email":"bench@example.com","name":"Bench User","password":"SecurePass123!"}' \
+    "http://127.0.0.1:$users_port/api/users" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+path="/api/users/$user_id"
+for port in "$users_port" "$gateway_port" "$nginx_port"; do
+    curl -fs -o /dev/null -H "x-api-key: $API_KEY" "http://127.0.0.1:$port$path" ||
+        die "GET $path fails on port $port"
+done
+
+log "warming up"
+for port in "$users_port" "$gateway_port" "$nginx_port"; do
+    wrk -t1 -c8 -d2s -H "x-api-key: $API_KEY" "http://127.0.0.1:$port$path" >/dev/null
+done
+
+# Alternating rounds, best of each kept: less noise from whatever else runs. The gateway's
+# RSS is sampled in the middle of its runs, the largest kept.
+gw_best="0 0 0" ngx_best="0 0 0" direct_best="0 0 0" gw_rss=0
+for round in $(seq 1 "$ROUNDS"); do
+    log "round $round/$ROUNDS: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, GET /api/users/:id"
+    (sleep "$(( ${DURATION%s} / 2 ))" && rss_mb "$gateway_pid" >"$WORK/rss") &
+    gw_best=$(best "$gw_best" "$(run_wrk "http://127.0.0.1:$gateway_port$path")")
+    wait $!
+    gw_rss=$(printf '%s\n%s\n' "$gw_rss" "$(cat "$WORK/rss")" | sort -n -r | head -1)
+    ngx_best=$(best "$ngx_best" "$(run_wrk "http://127.0.0.1:$nginx_port$path" -H "x-api-key: $API_KEY")")
+    direct_best=$(best "$direct_best" "$(run_wrk "http://127.0.0.1:$users_port$path" -H "x-api-key: $API_KEY")")
+done
+read -r gw_rps gw_p50 gw_p99 <<<"$gw_best"
+read -r ngx_rps ngx_p50 ngx_p99 <<<"$ngx_best"
+read -r direct_rps direct_p50 direct_p99 <<<"$direct_best"
+
+echo
+echo "machine: $(machine)"
+printf '%-34s %10s %10s %10s\n' "GET /api/users/:id" "req/s" "p50 ms" "p99 ms"
+printf '%-34s %10s %10s %10s\n' "direct to user-service" "$direct_rps" "$direct_p50" "$direct_p99"
+printf '%-34s %10s %10s %10s\n' "nginx reverse proxy (workers auto)" "$ngx_rps" "$ngx_p50" "$ngx_p99"
+printf '%-34s %10s %10s %10s\n' "api-gateway" "$gw_rps" "$gw_p50" "$gw_p99"
+awk -v a="$gw_rps" -v b="$ngx_rps" -v c="$gw_p99" -v d="$ngx_p99" \
+    'BEGIN { printf "%-34s %10.2f %21.2f\n", "ratio gateway/nginx", a / b, c / d }'
+echo "api-gateway RSS under load: $gw_rss MB"
