@@ -17,7 +17,7 @@ API_KEY=bench-api-key
 
 ensure_packages "${PACKAGES[@]}" wrk nginx-light
 cd "$ROOT"
-build_preset release >/dev/null
+build_quietly release
 source "$ROOT/scripts/lib/processes.sh"
 
 start_broker

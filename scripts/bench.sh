@@ -16,7 +16,7 @@ BODY='{"status":"ok","info":{},"error":{},"details":{}}'
 
 ensure_packages "${PACKAGES[@]}" wrk nginx-light
 cd "$ROOT"
-build_preset release >/dev/null
+build_quietly release
 
 source "$ROOT/scripts/lib/processes.sh"
 

@@ -15,7 +15,7 @@ IDLE_SECONDS=${IDLE_SECONDS:-10}
 
 ensure_packages "${PACKAGES[@]}"
 cd "$ROOT"
-build_preset release >/dev/null
+build_quietly release
 source "$ROOT/scripts/lib/processes.sh"
 
 start_broker

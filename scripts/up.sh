@@ -15,10 +15,10 @@ source "$(dirname "$0")/lib/common.sh"
 source "$ROOT/scripts/lib/stack.sh"
 
 ensure_packages "${PACKAGES[@]}"
-declare -F ensure_swagger_ui >/dev/null && ensure_swagger_ui
+source "$ROOT/scripts/lib/swagger_ui.sh" && ensure_swagger_ui # the gateway's /api/docs
 cd "$ROOT"
 PRESET=${SHOP_BUILD_PRESET:-release}
-build_preset "$PRESET" >/dev/null
+build_quietly "$PRESET" "${STACK_TARGETS[@]}"
 BIN="$ROOT/build/$PRESET"
 mkdir -p "$LOGS" "$PIDFILES"
 

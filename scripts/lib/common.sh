@@ -36,13 +36,30 @@ ensure_packages() {
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Configures (once) and builds a CMake preset: dev, asan or release.
+# The executables of the local stack: what up.sh runs and the e2e suite starts.
+STACK_TARGETS=(api-gateway user-service order-service payment-service kafka-dev-broker)
+
+# Configures (once) and builds a CMake preset (dev, asan or release): everything, or the
+# targets named after it.
 build_preset() {
     local preset=$1
+    shift
     if [ ! -f "$ROOT/build/$preset/build.ninja" ]; then
         log "configuring ($preset)"
         cmake --preset "$preset" -S "$ROOT" >/dev/null
     fi
-    log "building ($preset)"
-    cmake --build --preset "$preset"
+    log "building ($preset${*:+: $*})"
+    cmake --build --preset "$preset" ${*:+--target "$@"}
+}
+
+# build_preset with the compiler's output in a log, shown only when the build fails.
+build_quietly() {
+    local out
+    out=$(mktemp)
+    if ! build_preset "$@" >"$out" 2>&1; then
+        tail -n 40 "$out" >&2
+        rm -f "$out"
+        die "the $1 build failed (above: the end of its output)"
+    fi
+    rm -f "$out"
 }

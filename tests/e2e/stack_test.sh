@@ -3,10 +3,10 @@
 # own, ./demo-quick.sh against the gateway, the README's "Try it" examples as written,
 # Prometheus's HTTP API showing all four targets up and http_requests_total moving, then
 # scripts/down.sh, leaving no process behind, also when a step fails.
-#   tests/e2e/stack_test.sh [build preset, default asan]
+#   tests/e2e/stack_test.sh [build preset, default release: what scripts/up.sh runs]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-export SHOP_BUILD_PRESET=${1:-asan}
+export SHOP_BUILD_PRESET=${1:-release}
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -68,6 +68,12 @@ wait_for "Prometheus to see all four targets up" all_up
 before=$(query 'sum(http_requests_total)')
 
 GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" "$ROOT/demo-quick.sh"
+
+# Swagger UI, installed by up.sh, served offline by the gateway.
+curl -fs "http://127.0.0.1:$GATEWAY_PORT/api/docs" | grep -q 'swagger-ui-bundle.js' ||
+    fail "GET /api/docs is not Swagger UI's page"
+curl -fs -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/api/docs/swagger-ui-bundle.js" ||
+    fail "Swagger UI's bundle is not served"
 
 # The README's curl examples: the sh block after the marker comment, on our gateway port.
 examples=$(awk '/^<!-- The e2e test runs this block/ { marked = 1; next }

@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -15,12 +16,13 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-Envelope event(std::string type, std::string correlation_id, nlohmann::json data = {})
+Envelope event(std::string type, std::string correlation_id, nlohmann::json data = {},
+               std::optional<shop::events::Clock::time_point> occurred_at = {})
 {
     Envelope e;
     e.event_id = "id-" + type + "-" + correlation_id;
     e.event_type = std::move(type);
-    e.occurred_at = shop::events::Clock::now();
+    e.occurred_at = occurred_at.value_or(shop::events::Clock::now());
     e.source = "test";
     e.correlation_id = std::move(correlation_id);
     e.data = data.is_null() ? nlohmann::json::object() : std::move(data);
@@ -29,18 +31,17 @@ Envelope event(std::string type, std::string correlation_id, nlohmann::json data
 
 } // namespace
 
-TEST_CASE("a chain keeps its events in order and is complete at the payment's outcome",
+TEST_CASE("a registration's chain is complete once its user, welcome order and payment are seen",
           "[events][event-log]")
 {
     EventLog log;
-    log.add(event("user.created", "r-1"));
-    log.add(event("order.created", "r-1"));
-    log.add(event("user.created", "r-2"));
-    auto chain = log.chain("r-1");
-    REQUIRE(chain);
-    CHECK_FALSE(chain->complete);
-    log.add(event("payment.failed", "r-1"));
-    chain = log.chain("r-1");
+    log.add(event("user.created", "r-1", {{"userId", "u-1"}}));
+    log.add(event("order.created", "r-1",
+                  {{"orderId", "o-1"}, {"userId", "u-1"}, {"kind", "welcome"}}));
+    log.add(event("user.created", "r-2", {{"userId", "u-2"}}));
+    CHECK_FALSE(log.chain("r-1")->complete);
+    log.add(event("payment.failed", "r-1", {{"orderId", "o-1"}, {"userId", "u-1"}}));
+    auto const chain = log.chain("r-1");
     REQUIRE(chain->events.size() == 3);
     CHECK(chain->events[0].event_type == "user.created");
     CHECK(chain->events[2].event_type == "payment.failed");
@@ -48,6 +49,37 @@ TEST_CASE("a chain keeps its events in order and is complete at the payment's ou
     CHECK(chain->complete);
     CHECK_FALSE(log.chain("r-2")->complete);
     CHECK_FALSE(log.chain("nobody"));
+}
+
+TEST_CASE("a payment read before the order it pays for does not complete the chain yet",
+          "[events][event-log]")
+{
+    // Topics are consumed independently: payment.completed may be read first.
+    EventLog log;
+    auto const t0 = shop::events::Clock::now();
+    log.add(event("payment.completed", "r-1", {{"orderId", "o-1"}}, t0 + 20ms));
+    CHECK_FALSE(log.chain("r-1")->complete);
+    log.add(event("order.created", "r-1", {{"orderId", "o-1"}, {"kind", "standard"}}, t0));
+    auto const chain = log.chain("r-1");
+    CHECK(chain->complete);
+    // Shown in the order they happened, not the order they were read.
+    REQUIRE(chain->events.size() == 2);
+    CHECK(chain->events[0].event_type == "order.created");
+    CHECK(chain->events[1].event_type == "payment.completed");
+}
+
+TEST_CASE("a welcome order's chain waits for the user.created that caused it",
+          "[events][event-log]")
+{
+    EventLog log;
+    log.add(event("order.created", "r-1",
+                  {{"orderId", "o-1"}, {"userId", "u-1"}, {"kind", "welcome"}}));
+    log.add(event("payment.completed", "r-1", {{"orderId", "o-1"}}));
+    CHECK_FALSE(log.chain("r-1")->complete);
+    log.add(event("user.created", "r-1", {{"userId", "someone-else"}}));
+    CHECK_FALSE(log.chain("r-1")->complete);
+    log.add(event("user.created", "r-1", {{"userId", "u-1"}}));
+    CHECK(log.chain("r-1")->complete);
 }
 
 TEST_CASE("the log stays bounded: oldest chains, long chains' tails, large data, the live ring",

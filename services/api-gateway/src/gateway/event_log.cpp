@@ -1,12 +1,41 @@
 #include "gateway/event_log.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace shop::gateway {
 
-bool ends_chain(std::string_view event_type)
+namespace {
+
+std::string string_field(nlohmann::json const& data, char const* key)
 {
-    return event_type == "payment.completed" || event_type == "payment.failed";
+    auto const it = data.find(key);
+    return it != data.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+bool has(std::vector<SeenEvent> const& events, std::string_view type, std::string SeenEvent::*key,
+         std::string const& value)
+{
+    return std::ranges::any_of(
+        events, [&](SeenEvent const& e) { return e.event_type == type && e.*key == value; });
+}
+
+} // namespace
+
+bool is_complete(std::vector<SeenEvent> const& events)
+{
+    return std::ranges::any_of(events, [&events](SeenEvent const& payment) {
+        if (payment.event_type != "payment.completed" && payment.event_type != "payment.failed")
+            return false;
+        auto const order = std::ranges::find_if(events, [&payment](SeenEvent const& e) {
+            return e.event_type == "order.created" && e.order_id == payment.order_id;
+        });
+        if (order == events.end())
+            return false;
+        return order->order_kind != "welcome" ||
+               has(events, "user.created", &SeenEvent::user_id, order->user_id);
+    });
 }
 
 EventLog::EventLog(EventLogLimits limits) : limits_{limits} {}
@@ -20,7 +49,10 @@ void EventLog::add(events::Envelope const& envelope)
                    envelope.source,
                    events::format_time(envelope.occurred_at),
                    events::format_time(events::Clock::now()),
-                   envelope.data.dump()};
+                   envelope.data.dump(),
+                   string_field(envelope.data, "orderId"),
+                   string_field(envelope.data, "userId"),
+                   string_field(envelope.data, "kind")};
     if (seen.data.size() > limits_.data_bytes)
         seen.data = "null";
 
@@ -38,9 +70,13 @@ void EventLog::add(events::Envelope const& envelope)
                 }
             }
             auto& chain = at->second;
-            chain.complete = chain.complete || ends_chain(seen.event_type);
-            if (chain.events.size() < limits_.events_per_chain)
-                chain.events.push_back(seen);
+            if (chain.events.size() < limits_.events_per_chain) {
+                // After every event that occurred no later (the format sorts as text).
+                auto const place = std::ranges::upper_bound(chain.events, seen.occurred_at,
+                                                            std::less<>{}, &SeenEvent::occurred_at);
+                chain.events.insert(place, seen);
+                chain.complete = chain.complete || is_complete(chain.events);
+            }
         }
         live_.push_back(std::move(seen));
         if (live_.size() > limits_.live_events)

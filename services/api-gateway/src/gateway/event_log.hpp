@@ -34,11 +34,15 @@ struct SeenEvent {
     std::string occurred_at; // RFC 3339, as the source wrote it
     std::string received_at; // RFC 3339, when the gateway read it
     std::string data;        // the event's data as JSON text ("null" when too large)
+    // The steps' keys from the data ("" when absent), to tell when a chain is complete.
+    std::string order_id;
+    std::string user_id;
+    std::string order_kind; // order.created's kind: "welcome" or "standard"
 };
 
 struct Chain {
-    std::vector<SeenEvent> events; // in order of arrival
-    bool complete = false;         // a payment.completed or payment.failed is among them
+    std::vector<SeenEvent> events; // by occurredAt, then by arrival
+    bool complete = false;         // see is_complete()
 };
 
 class EventLog {
@@ -67,7 +71,10 @@ private:
     std::vector<std::weak_ptr<Signal>> watchers_;
 };
 
-// Chain completion: the payment's outcome is the last step of every chain that has one.
-bool ends_chain(std::string_view event_type);
+// A chain is complete once it holds a payment's outcome (payment.completed or .failed) and
+// every step that led to it: the order.created of that payment's order and, for a welcome
+// order, the user.created of its user. Topics are read independently, so a payment may be
+// seen before the order it pays for.
+bool is_complete(std::vector<SeenEvent> const& events);
 
 } // namespace shop::gateway
