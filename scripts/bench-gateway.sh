@@ -9,10 +9,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-2}
-CONNECTIONS=${CONNECTIONS:-64}
-WRK_THREADS=${WRK_THREADS:-2}
 API_KEY=bench-api-key
 
 ensure_packages "${PACKAGES[@]}" wrk nginx-light

@@ -7,10 +7,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-2}
-CONNECTIONS=${CONNECTIONS:-64}
-WRK_THREADS=${WRK_THREADS:-2}
 SERVICE=${SERVICE:-api-gateway} # the chassis alone: it needs no database
 BODY='{"status":"ok","info":{},"error":{},"details":{}}'
 

@@ -82,6 +82,12 @@ machine() {
         "$(free -g | awk '/Mem:/ { print $2 }') GiB"
 }
 
+# The load of run_wrk and the rounds of the benchmarks, overridable from the environment.
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+
 # Prints "req/s p50_ms p99_ms" for one wrk run of WRK_THREADS threads, CONNECTIONS
 # connections and DURATION on `url`; further arguments go to wrk (e.g. -H 'name: value').
 # A run with any non-2xx answer fails: its figures would not be of the route measured.
