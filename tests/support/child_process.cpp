@@ -1,13 +1,15 @@
 #include "child_process.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <grp.h>
 #include <map>
 #include <signal.h>
-#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <system_error>
 #include <thread>
@@ -35,36 +37,75 @@ std::vector<std::string> merged_environment(EnvVars const& extra)
     return out;
 }
 
+[[noreturn]] void fail_errno(std::string const& what)
+{
+    throw std::system_error{errno, std::generic_category(), what};
+}
+
 } // namespace
+
+pid_t spawn(std::vector<std::string> const& args, SpawnOptions const& options)
+{
+    // Everything the child needs is prepared here: after fork only async-signal-safe calls.
+    std::vector<char*> argv;
+    for (auto const& arg : args)
+        argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    if (options.env) {
+        for (auto const& entry : *options.env)
+            envp.push_back(const_cast<char*>(entry.c_str()));
+        envp.push_back(nullptr);
+    }
+    char** const child_env = options.env ? envp.data() : environ;
+    int const out = ::open(options.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (out < 0)
+        fail_errno("open " + options.log.string());
+    int const in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        ::close(out);
+        fail_errno("open /dev/null");
+    }
+    sigset_t no_signals;
+    sigemptyset(&no_signals);
+    pid_t const parent = ::getpid();
+
+    pid_t const pid = ::fork();
+    if (pid == 0) {
+        ::pthread_sigmask(SIG_SETMASK, &no_signals, nullptr);
+        if (::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 ||
+            ::dup2(out, STDERR_FILENO) < 0)
+            ::_exit(126);
+        auto const& account = options.account;
+        if (account && (::setgroups(0, nullptr) != 0 || ::setgid(account->gid) != 0 ||
+                        ::setuid(account->uid) != 0))
+            ::_exit(126);
+        ::prctl(PR_SET_PDEATHSIG, options.death_signal); // after setuid, which clears it
+        if (::getppid() != parent)
+            ::_exit(125); // the parent died before prctl
+        ::execve(argv[0], argv.data(), child_env);
+        ::_exit(127);
+    }
+    int const fork_errno = errno;
+    ::close(out);
+    ::close(in);
+    if (pid < 0) {
+        errno = fork_errno;
+        fail_errno("fork " + args.front());
+    }
+    return pid;
+}
 
 ChildProcess::ChildProcess(std::string const& executable, EnvVars const& env)
 {
     std::string pattern = (std::filesystem::temp_directory_path() / "shop-test-XXXXXX").string();
     int const fd = ::mkstemp(pattern.data());
     if (fd < 0)
-        throw std::system_error{errno, std::generic_category(), "mkstemp"};
-    log_path_ = pattern;
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fd, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, fd, STDERR_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-
-    auto vars = merged_environment(env);
-    std::vector<char*> envp;
-    for (auto& v : vars)
-        envp.push_back(v.data());
-    envp.push_back(nullptr);
-    std::string program = executable;
-    std::vector<char*> argv{program.data(), nullptr};
-
-    int const rc =
-        ::posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
+        fail_errno("mkstemp");
     ::close(fd);
-    if (rc != 0)
-        throw std::system_error{rc, std::generic_category(), "posix_spawn " + executable};
+    log_path_ = pattern;
+    auto const vars = merged_environment(env);
+    pid_ = spawn({executable}, {.log = log_path_, .env = &vars});
 }
 
 ChildProcess::~ChildProcess()

@@ -1,5 +1,7 @@
 #include "postgres.hpp"
 
+#include "child_process.hpp"
+
 #include <pqxx/connection>
 #include <pqxx/errorhandler>
 #include <pqxx/nontransaction>
@@ -8,15 +10,12 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
-#include <grp.h>
 #include <netinet/in.h>
 #include <optional>
 #include <pwd.h>
 #include <sstream>
 #include <stdexcept>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <system_error>
@@ -37,11 +36,6 @@ constexpr char const* kPassword = "postgres";
 {
     throw std::system_error{errno, std::generic_category(), what};
 }
-
-struct Account {
-    uid_t uid;
-    gid_t gid;
-};
 
 // PostgreSQL refuses to run as root: then it runs as the postgres system user.
 std::optional<Account> server_account()
@@ -99,56 +93,12 @@ void give_to(fs::path const& path, std::optional<Account> const& account)
     }
 }
 
-// fork + exec of `args`, output appended to `log`, as `account` when given. The child gets
-// SIGQUIT (PostgreSQL's immediate shutdown) when the thread that started it dies.
+// `args` with its output appended to `log`, as `account` when given. The child gets SIGQUIT
+// (PostgreSQL's immediate shutdown) when the thread that started it dies.
 pid_t spawn(std::vector<std::string> const& args, fs::path const& log,
             std::optional<Account> const& account)
 {
-    std::vector<char*> argv;
-    for (auto const& arg : args) {
-        argv.push_back(const_cast<char*>(arg.c_str()));
-    }
-    argv.push_back(nullptr);
-    int const out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (out < 0) {
-        fail_errno("open " + log.string());
-    }
-    int const in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        ::close(out);
-        fail_errno("open /dev/null");
-    }
-    sigset_t no_signals;
-    sigemptyset(&no_signals);
-    pid_t const parent = ::getpid();
-
-    pid_t const pid = ::fork();
-    if (pid == 0) {
-        // Only async-signal-safe calls from here to exec.
-        ::pthread_sigmask(SIG_SETMASK, &no_signals, nullptr);
-        if (::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 ||
-            ::dup2(out, STDERR_FILENO) < 0) {
-            ::_exit(126);
-        }
-        if (account && (::setgroups(0, nullptr) != 0 || ::setgid(account->gid) != 0 ||
-                        ::setuid(account->uid) != 0)) {
-            ::_exit(126);
-        }
-        ::prctl(PR_SET_PDEATHSIG, SIGQUIT); // after setuid, which clears it
-        if (::getppid() != parent) {
-            ::_exit(125); // the parent died before prctl
-        }
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    int const fork_errno = errno;
-    ::close(out);
-    ::close(in);
-    if (pid < 0) {
-        errno = fork_errno;
-        fail_errno("fork " + args.front());
-    }
-    return pid;
+    return test::spawn(args, {.log = log, .death_signal = SIGQUIT, .account = account});
 }
 
 // The exit status once `pid` ended within `timeout`.
