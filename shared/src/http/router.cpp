@@ -129,32 +129,26 @@ Match Router::match(Verb method, std::string_view path) const
         path.remove_suffix(1);
     std::string_view const rest = path.empty() ? path : path.substr(1);
 
+    // The routes of the method (and GET's for a HEAD) first: the method is cheaper to
+    // compare than the path, and the allowed methods are needed only when none matches.
     Match best;
     Route const* head_fallback = nullptr;
     Request::Params params;
     Request::Params head_params;
     for (auto const& route : routes_) {
+        bool const same_method = route->method == method;
+        if (!same_method && !(method == Verb::head && route->method == Verb::get))
+            continue;
         if (!matches(*route, rest, params))
             continue;
-        if (route->method == method) {
+        if (same_method) {
             if (!best.route || more_specific(*route, *best.route)) {
                 best.route = route.get();
                 best.params = params;
             }
-        } else if (method == Verb::head && route->method == Verb::get) {
-            if (!head_fallback || more_specific(*route, *head_fallback)) {
-                head_fallback = route.get();
-                head_params = params;
-            }
-        } else {
-            auto const name = boost::beast::http::to_string(route->method);
-            if (best.allowed.find(name) == std::string::npos) {
-                if (!best.allowed.empty())
-                    best.allowed += ", ";
-                best.allowed += name;
-                if (route->method == Verb::get)
-                    best.allowed += ", HEAD";
-            }
+        } else if (!head_fallback || more_specific(*route, *head_fallback)) {
+            head_fallback = route.get();
+            head_params = params;
         }
     }
     if (!best.route && head_fallback) {
@@ -162,7 +156,19 @@ Match Router::match(Verb method, std::string_view path) const
         best.params = std::move(head_params);
     }
     if (best.route)
-        best.allowed.clear();
+        return best;
+
+    // No route of this method: which methods the path has (405 and its Allow header).
+    for (auto const& route : routes_) {
+        auto const name = boost::beast::http::to_string(route->method);
+        if (best.allowed.find(name) != std::string::npos || !matches(*route, rest, params))
+            continue;
+        if (!best.allowed.empty())
+            best.allowed += ", ";
+        best.allowed += name;
+        if (route->method == Verb::get)
+            best.allowed += ", HEAD";
+    }
     return best;
 }
 

@@ -4,13 +4,14 @@
 
 #include <shop/log/log.hpp>
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <set>
 
@@ -19,8 +20,14 @@ namespace {
 
 namespace wire = boost::beast::http;
 using boost::beast::iequals;
-using UpstreamRequest = wire::request<wire::string_body>;
 using UpstreamResponse = wire::response<wire::string_body>;
+
+// The request as the upstream gets it, serialised once: a retry sends the same bytes.
+struct UpstreamRequest {
+    http::Verb method;
+    std::string head;      // request line and headers, through the blank line
+    std::string_view body; // the client's, owned by its request
+};
 
 enum class Failure { none, busy, connect_failed, stale, reset, timeout, bad_response };
 
@@ -91,19 +98,35 @@ std::string_view interned_content_type(std::string_view type)
     return *it;
 }
 
+void append_header(std::string& out, std::string_view name, std::string_view value)
+{
+    out.append(name).append(": ").append(value).append("\r\n");
+}
+
+// Methods whose requests announce their length even when empty (RFC 9110 §8.6).
+bool expects_body(http::Verb method)
+{
+    return method == http::Verb::post || method == http::Verb::put || method == http::Verb::patch;
+}
+
+// Written straight into one string rather than through Beast's message and serializer: the
+// parser has already refused field names and values that could split a header.
 UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& exchange,
                                  std::string const& api_key)
 {
     auto const& request = exchange.request;
     auto const& in = request.message();
-    UpstreamRequest out;
-    if (request.method() == http::Verb::unknown)
-        out.method_string(request.method_name());
-    else
-        out.method(request.method());
-    out.target(upstream.config.base_path + std::string{request.target()});
-    out.version(11);
+    UpstreamRequest out{request.method(), {}, request.body()};
+    auto& head = out.head;
+    head.reserve(512 + request.target().size());
+    head.append(request.method_name())
+        .append(" ")
+        .append(upstream.config.base_path)
+        .append(request.target())
+        .append(" HTTP/1.1\r\n");
 
+    auto const& u = upstream.config;
+    append_header(head, "Host", u.port == "80" ? u.host : u.host + ":" + u.port);
     auto const options = connection_options_of(in);
     auto const set_by_stage = [&exchange](std::string_view name) {
         return std::ranges::any_of(exchange.upstream_headers, [name](auto const& header) {
@@ -116,17 +139,15 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
             iequals(name, "content-length") || iequals(name, "expect") ||
             iequals(name, "x-api-key") || set_by_stage(name))
             continue;
-        out.insert(name, field.value());
+        append_header(head, name, field.value());
     }
-    auto const& u = upstream.config;
-    out.set(wire::field::host, u.port == "80" ? u.host : u.host + ":" + u.port);
     for (auto const& [name, value] : exchange.upstream_headers)
-        out.set(name, value);
+        append_header(head, name, value);
     if (!api_key.empty())
-        out.set("x-api-key", api_key);
-    out.body() = request.body();
-    out.keep_alive(true);
-    out.prepare_payload();
+        append_header(head, "x-api-key", api_key);
+    if (!out.body.empty() || expects_body(out.method))
+        append_header(head, "Content-Length", std::to_string(out.body.size()));
+    head.append("\r\n");
     return out;
 }
 
@@ -158,7 +179,8 @@ awaitable<Io> exchange_io(UpstreamConnection& connection, UpstreamRequest& out,
 {
     Io io;
     connection.stream.expires_at(deadline);
-    std::tie(io.ec, std::ignore) = co_await wire::async_write(connection.stream, out, as_result);
+    std::array<net::const_buffer, 2> const request{net::buffer(out.head), net::buffer(out.body)};
+    std::tie(io.ec, std::ignore) = co_await net::async_write(connection.stream, request, as_result);
     if (io.ec) {
         io.step = "write: ";
         co_return io;
@@ -166,7 +188,7 @@ awaitable<Io> exchange_io(UpstreamConnection& connection, UpstreamRequest& out,
     wire::response_parser<wire::string_body> parser;
     parser.body_limit(response_limit);
     parser.header_limit(64 * 1024);
-    parser.skip(out.method() == http::Verb::head);
+    parser.skip(out.method == http::Verb::head);
     std::tie(io.ec, std::ignore) =
         co_await wire::async_read(connection.stream, connection.buffer, parser, as_result);
     io.got_some = parser.got_some();
