@@ -26,6 +26,8 @@ awaitable<http::Response> Pipeline::run(http::Request& request,
                                         ExchangeHandler const& handler) const
 {
     Exchange exchange{request, {}, {}};
+    exchange.response_headers.reserve(16); // what the stages add, without regrowing
+    exchange.upstream_headers.reserve(4);
     std::optional<http::Response> response;
     std::exception_ptr failure;
     try {
@@ -56,7 +58,7 @@ awaitable<http::Response> Pipeline::run(http::Request& request,
         }
         response = http::Response::error(error, request.request_id());
     }
-    apply_headers(*response, exchange.response_headers);
+    apply_headers(*response, std::move(exchange.response_headers));
     co_return std::move(*response);
 }
 
@@ -67,10 +69,11 @@ http::Handler Pipeline::wrap(ExchangeHandler handler) const
     };
 }
 
-void apply_headers(http::Response& response, Headers const& headers)
+void apply_headers(http::Response& response, Headers&& headers)
 {
     using boost::beast::iequals;
-    for (auto const& [name, value] : headers) {
+    response.headers.reserve(response.headers.size() + headers.size());
+    for (auto& [name, value] : headers) {
         auto const same = [&name](auto const& header) { return iequals(header.first, name); };
         if (iequals(name, "Vary")) {
             auto const existing = std::ranges::find_if(response.headers, same);
@@ -82,7 +85,7 @@ void apply_headers(http::Response& response, Headers const& headers)
         } else {
             std::erase_if(response.headers, same);
         }
-        response.headers.emplace_back(name, value);
+        response.headers.emplace_back(std::move(name), std::move(value));
     }
 }
 

@@ -49,7 +49,8 @@ private:
     std::vector<std::unique_ptr<Stage>> stages_;
 };
 
-// Sets `headers` on `response`: a header of the same name is replaced, Vary is merged.
-void apply_headers(http::Response& response, Headers const& headers);
+// Sets `headers` on `response` (moved from them): a header of the same name is replaced,
+// Vary is merged.
+void apply_headers(http::Response& response, Headers&& headers);
 
 } // namespace shop::gateway

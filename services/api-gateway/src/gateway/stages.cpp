@@ -17,18 +17,18 @@ awaitable<std::optional<http::Response>> RequestIdStage::on_request(Exchange& ex
     co_return std::nullopt;
 }
 
-Headers security_headers()
+Headers const& security_headers()
 {
-    return {{"X-Content-Type-Options", "nosniff"},
-            {"X-Frame-Options", "DENY"},
-            {"Referrer-Policy", "no-referrer"}};
+    static Headers const headers{{"X-Content-Type-Options", "nosniff"},
+                                 {"X-Frame-Options", "DENY"},
+                                 {"Referrer-Policy", "no-referrer"}};
+    return headers;
 }
 
 awaitable<std::optional<http::Response>> SecurityHeadersStage::on_request(Exchange& exchange)
 {
     auto& h = exchange.response_headers;
-    for (auto& header : security_headers())
-        h.push_back(std::move(header));
+    h.insert(h.end(), security_headers().begin(), security_headers().end());
     if (is_api(exchange.request))
         h.emplace_back("Cache-Control", "no-store");
     co_return std::nullopt;

@@ -17,7 +17,7 @@ public:
 
 // nosniff, no framing, no referrer: the server adds them to every response (its own 404s,
 // health and metrics too), the stage to the pipeline's.
-Headers security_headers();
+Headers const& security_headers();
 
 // security_headers(); and nothing under /api is cached.
 class SecurityHeadersStage final : public Stage {

@@ -66,8 +66,21 @@ awaitable<boost::system::error_code> connect(boost::beast::tcp_stream& stream,
 
 } // namespace
 
+namespace {
+
+// A strand over the io_context's own executor where there is one: a strand over the
+// type-erased any_io_executor allocates for each handler it runs.
+net::any_io_executor strand_for(net::any_io_executor const& executor)
+{
+    if (auto const* io = executor.target<net::io_context::executor_type>())
+        return net::make_strand(*io);
+    return net::make_strand(executor);
+}
+
+} // namespace
+
 UpstreamConnection::UpstreamConnection(net::any_io_executor const& executor)
-    : stream{net::any_io_executor{net::make_strand(executor)}}
+    : stream{strand_for(executor)}
 {}
 
 struct UpstreamPool::State {
