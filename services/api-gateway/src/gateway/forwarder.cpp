@@ -151,9 +151,9 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
     return out;
 }
 
-Failure classify(boost::system::error_code ec, bool reused, bool got_some)
+Failure classify(boost::system::error_code ec, bool timed_out, bool reused, bool got_some)
 {
-    if (ec == boost::beast::error::timeout)
+    if (timed_out)
         return Failure::timeout;
     if (reused && !got_some &&
         (ec == wire::error::end_of_stream || ec == net::error::eof ||
@@ -172,15 +172,15 @@ struct Io {
     UpstreamResponse response;
 };
 
-// One request and its response on a connection; runs on the connection's strand. The
-// deadline bounds the write and the read.
+// One request and its response on a leased connection, from the caller's coroutine. The
+// deadline bounds the write and the read: past it, the pool's sweeper shuts the socket.
 awaitable<Io> exchange_io(UpstreamConnection& connection, UpstreamRequest& out,
                           Clock::time_point deadline, std::size_t response_limit)
 {
     Io io;
-    connection.stream.expires_at(deadline);
+    connection.enter(http::Phase::writing, deadline);
     std::array<net::const_buffer, 2> const request{net::buffer(out.head), net::buffer(out.body)};
-    std::tie(io.ec, std::ignore) = co_await net::async_write(connection.stream, request, as_result);
+    std::tie(io.ec, std::ignore) = co_await net::async_write(connection.socket, request, as_result);
     if (io.ec) {
         io.step = "write: ";
         co_return io;
@@ -189,8 +189,10 @@ awaitable<Io> exchange_io(UpstreamConnection& connection, UpstreamRequest& out,
     parser.body_limit(response_limit);
     parser.header_limit(64 * 1024);
     parser.skip(out.method == http::Verb::head);
+    connection.enter(http::Phase::reading, deadline);
     std::tie(io.ec, std::ignore) =
-        co_await wire::async_read(connection.stream, connection.buffer, parser, as_result);
+        co_await wire::async_read(connection.socket, connection.buffer, parser, as_result);
+    connection.enter(http::Phase::idle, deadline);
     io.got_some = parser.got_some();
     if (io.ec) {
         io.step = "read: ";
@@ -226,18 +228,16 @@ awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time
 
     auto& connection = lease->connection();
     bool const reused = connection.reused;
-    auto io = co_await net::co_spawn(connection.stream.get_executor(),
-                                     exchange_io(connection, out, deadline, response_limit),
-                                     use_awaitable);
+    auto io = co_await exchange_io(connection, out, deadline, response_limit);
     if (io.ec) {
-        a.failure = classify(io.ec, reused, io.got_some);
+        a.failure = classify(io.ec, connection.timed_out(), reused, io.got_some);
         a.detail = std::string{io.step} + io.ec.message();
         co_return a;
     }
     a.response = std::move(io.response);
     // Reusable only after a complete exchange that both sides keep alive, with nothing
-    // unasked left over.
-    if (a.response.keep_alive() && connection.buffer.size() == 0)
+    // unasked left over, and that the sweeper did not shut as it ended.
+    if (a.response.keep_alive() && connection.buffer.size() == 0 && !connection.timed_out())
         lease->keep();
     co_return a;
 }

@@ -3,6 +3,7 @@
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -26,7 +27,7 @@ struct Waiter {
 // no use: peek without blocking, EAGAIN is the only healthy answer.
 bool looks_alive(UpstreamConnection& connection)
 {
-    auto& socket = connection.stream.socket();
+    auto& socket = connection.socket;
     if (!socket.is_open())
         return false;
     char byte = 0;
@@ -64,24 +65,57 @@ awaitable<boost::system::error_code> connect(boost::beast::tcp_stream& stream,
     co_return ec;
 }
 
-} // namespace
+// How often the pool's sweeper looks for exchanges past their deadline: a deadline is
+// enforced at most this much late.
+constexpr std::chrono::milliseconds kSweepInterval{100};
 
-namespace {
-
-// A strand over the io_context's own executor where there is one: a strand over the
-// type-erased any_io_executor allocates for each handler it runs.
-net::any_io_executor strand_for(net::any_io_executor const& executor)
+// Until the pool is gone; the table's weak reference lets the frame outlive it.
+awaitable<void> sweep_loop(std::weak_ptr<http::ConnectionTable> table)
 {
-    if (auto const* io = executor.target<net::io_context::executor_type>())
-        return net::make_strand(*io);
-    return net::make_strand(executor);
+    net::steady_timer timer{co_await net::this_coro::executor};
+    for (;;) {
+        timer.expires_after(kSweepInterval);
+        auto const [ec] = co_await timer.async_wait(as_result);
+        auto const alive = table.lock();
+        if (ec || !alive)
+            co_return;
+        alive->sweep();
+    }
+}
+
+// The connected socket of `stream` moved to `executor`: the strand was for connecting
+// (Beast's timeouts) only; exchanges run on their caller's coroutine.
+tcp::socket take_socket(boost::beast::tcp_stream& stream, net::any_io_executor const& executor,
+                        boost::system::error_code& ec)
+{
+    auto released = stream.release_socket();
+    auto const protocol = released.local_endpoint(ec).protocol();
+    tcp::socket socket{executor};
+    if (!ec) {
+        auto const fd = released.release(ec);
+        if (!ec)
+            socket.assign(protocol, fd, ec);
+    }
+    return socket;
 }
 
 } // namespace
 
-UpstreamConnection::UpstreamConnection(net::any_io_executor const& executor)
-    : stream{strand_for(executor)}
+UpstreamConnection::UpstreamConnection(tcp::socket connected,
+                                       std::shared_ptr<http::ConnectionTable> table)
+    : socket{std::move(connected)}, entry{std::move(table), socket.native_handle()}
 {}
+
+void UpstreamConnection::enter(http::Phase phase, Clock::time_point deadline)
+{
+    using std::chrono::milliseconds;
+    if (phase == http::Phase::idle) {
+        entry.connection().enter(phase, milliseconds{0});
+        return;
+    }
+    auto const left = std::chrono::ceil<milliseconds>(deadline - Clock::now());
+    entry.connection().enter(phase, std::max(left, milliseconds{1}));
+}
 
 struct UpstreamPool::State {
     State(std::string h, std::string p, PoolOptions o)
@@ -91,6 +125,10 @@ struct UpstreamPool::State {
     std::string const host;
     std::string const port;
     PoolOptions const options;
+
+    // Connections in use, with their deadlines; swept by one loop started on first use.
+    std::shared_ptr<http::ConnectionTable> const table = std::make_shared<http::ConnectionTable>();
+    std::once_flag sweeping;
 
     mutable std::mutex mutex;
     std::size_t taken = 0; // slots of connections in use or being made
@@ -206,8 +244,9 @@ awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
     if (lease.connection_)
         co_return lease;
 
-    lease.connection_ = std::make_unique<UpstreamConnection>(executor);
-    auto& stream = lease.connection_->stream;
+    std::call_once(s.sweeping,
+                   [&] { net::co_spawn(executor, sweep_loop(s.table), net::detached); });
+    boost::beast::tcp_stream stream{net::make_strand(executor)};
     auto const connect_deadline = std::min(deadline, Clock::now() + s.options.connect_timeout);
     auto ec = co_await net::co_spawn(
         stream.get_executor(), connect(stream, s.host, s.port, connect_deadline), use_awaitable);
@@ -217,6 +256,10 @@ awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
         throw PoolError{PoolError::Kind::connect_failed, "connect: " + ec.message()};
     }
     stream.socket().set_option(tcp::no_delay(true), ec);
+    auto socket = take_socket(stream, executor, ec);
+    if (ec)
+        throw PoolError{PoolError::Kind::connect_failed, "connect: " + ec.message()};
+    lease.connection_ = std::make_unique<UpstreamConnection>(std::move(socket), s.table);
     co_return lease;
 }
 

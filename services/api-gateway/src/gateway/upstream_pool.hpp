@@ -6,26 +6,32 @@
 #include "gateway/clock.hpp"
 #include "gateway/config.hpp"
 
+#include <shop/http/connection_table.hpp>
 #include <shop/net/asio.hpp>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <memory>
 #include <stdexcept>
 
 namespace shop::gateway {
 
-// One keep-alive connection. Its stream lives on a strand of its own: Beast's timeouts
-// need every operation on the stream serialised, and the io_context runs several threads.
-// Run the stream's operations with co_spawn on stream.get_executor().
+// One keep-alive connection, used by one exchange at a time from that exchange's own
+// coroutine. Its deadline is kept in the pool's connection table, whose sweeper shuts the
+// socket of an exchange that overruns it: no timer and no strand per request.
 struct UpstreamConnection {
-    explicit UpstreamConnection(net::any_io_executor const& executor);
+    UpstreamConnection(tcp::socket connected, std::shared_ptr<http::ConnectionTable> table);
 
-    boost::beast::tcp_stream stream;
+    tcp::socket socket;
+    http::ConnectionTable::Entry entry; // declared after the socket: leaves before it closes
     boost::beast::flat_buffer buffer;
     bool reused = false; // it has carried an exchange before this one
     Clock::time_point idle_since{};
+
+    // Enters a phase of the exchange that must end by `deadline`; idle ends the deadline.
+    void enter(http::Phase phase, Clock::time_point deadline);
+    // True once the sweeper shut the socket because the deadline passed.
+    bool timed_out() const noexcept { return entry.connection().timed_out(); }
 };
 
 // Why no connection could be had.

@@ -50,6 +50,7 @@ public:
         Entry& operator=(Entry&&) = delete;
 
         Connection& connection() noexcept { return *connection_; }
+        Connection const& connection() const noexcept { return *connection_; }
         void leave(); // idempotent
 
     private:
