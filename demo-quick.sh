@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo flow against the gateway of a running stack (scripts/up.sh): create a user, show
 # its welcome order and payment, create a manual order, show it paid, and show the event
-# chain of each request. No fixed sleeps: it waits on the gateway's event-chain view.
+# chain of each request. No fixed sleeps: it waits on the gateway's event-chain view, then
+# for the order-service to show what the chain did.
 # Exit code 0 only when every step held; otherwise the first failing step is named.
 #   ./demo-quick.sh
 #   GATEWAY_URL=http://127.0.0.1:8005 ./demo-quick.sh
@@ -37,6 +38,16 @@ call() {
 expect() { # expect STATUS: the last call answered it
     [ "$STATUS" = "$1" ] || fail "expected HTTP $1, got $STATUS: $BODY"
 }
+# until SECONDS COMMAND...: runs the command until it succeeds, for SECONDS at most. The
+# services read an event alongside the gateway's view, so what it caused shows moments later.
+until_true() {
+    local deadline=$(($(date +%s) + $1))
+    shift
+    until "$@"; do
+        [ "$(date +%s)" -lt "$deadline" ] || return 1
+        sleep 0.05
+    done
+}
 show_chain() { # show_chain REQUEST_ID: waits until the chain is complete, then prints it
     call GET "/api/events/$1?wait=$WAIT"
     expect 200
@@ -59,12 +70,13 @@ begin "2. Its event chain: user.created -> welcome order -> payment"
 show_chain "$user_request"
 
 begin "3. Its welcome order, paid"
-call GET "/api/orders?userId=$user_id"
-expect 200
+welcome_paid() {
+    call GET "/api/orders?userId=$user_id"
+    [ "$STATUS" = 200 ] && [ "$(jq -r '.[] | select(.kind == "welcome") | .status' <<<"$BODY")" = paid ]
+}
+until_true 10 welcome_paid || fail "the welcome order is not paid: $BODY"
 [ "$(jq -r '[.[] | select(.kind == "welcome")] | length' <<<"$BODY")" = 1 ] ||
     fail "expected exactly one welcome order: $BODY"
-[ "$(jq -r '.[] | select(.kind == "welcome") | .status' <<<"$BODY")" = paid ] ||
-    fail "the welcome order is not paid: $BODY"
 welcome_id=$(jq -r '.[] | select(.kind == "welcome") | .id' <<<"$BODY")
 ok "welcome order $welcome_id is paid"
 call GET "/api/payments?orderId=$welcome_id"
@@ -84,9 +96,11 @@ begin "5. Its event chain: order.created -> payment"
 show_chain "$order_request"
 
 begin "6. The manual order, paid"
-call GET "/api/orders/$order_id"
-expect 200
-[ "$(jq -r .status <<<"$BODY")" = paid ] || fail "the order is not paid: $BODY"
+order_paid() {
+    call GET "/api/orders/$order_id"
+    [ "$STATUS" = 200 ] && [ "$(jq -r .status <<<"$BODY")" = paid ]
+}
+until_true 10 order_paid || fail "the order is not paid: $BODY"
 ok "order $order_id is paid (payment $(jq -r .payment.id <<<"$BODY"))"
 
 printf '\n✓ Demo completed: every step held.\n'
