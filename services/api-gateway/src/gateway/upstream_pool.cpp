@@ -10,6 +10,7 @@
 #include <deque>
 #include <mutex>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <vector>
 
 namespace shop::gateway {
@@ -93,8 +94,11 @@ tcp::socket take_socket(boost::beast::tcp_stream& stream, net::any_io_executor c
     tcp::socket socket{executor};
     if (!ec) {
         auto const fd = released.release(ec);
-        if (!ec)
+        if (!ec) {
             socket.assign(protocol, fd, ec);
+            if (ec)
+                ::close(fd); // not adopted: nobody else will close it
+        }
     }
     return socket;
 }
