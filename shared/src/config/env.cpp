@@ -1,4 +1,5 @@
 #include <shop/config/env.hpp>
+#include <shop/text/list.hpp>
 
 #include <fmt/format.h>
 
@@ -17,16 +18,9 @@
 namespace shop::config {
 namespace {
 
-constexpr std::string_view kSpace = " \t\r";
+using text::trim;
 
-std::string_view trim(std::string_view s)
-{
-    auto const first = s.find_first_not_of(kSpace);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
+constexpr std::string_view kSpace = " \t\r";
 
 std::string_view trim_left(std::string_view s)
 {

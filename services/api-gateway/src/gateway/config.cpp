@@ -2,6 +2,8 @@
 
 #include "gateway/docs.hpp"
 
+#include <shop/text/list.hpp>
+
 #include <boost/url/parse.hpp>
 
 namespace shop::gateway {
@@ -39,23 +41,14 @@ UpstreamConfig upstream(config::Env const& env, std::string_view variable, std::
     return u;
 }
 
-std::vector<std::string> comma_list(std::string_view text)
+std::vector<std::string> comma_list(std::string_view list)
 {
     std::vector<std::string> items;
-    while (!text.empty()) {
-        auto const comma = text.find(',');
-        auto item = text.substr(0, comma);
-        while (!item.empty() && item.front() == ' ')
-            item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ')
-            item.remove_suffix(1);
+    for (auto item : text::split_list(list)) {
         while (!item.empty() && item.back() == '/')
             item.remove_suffix(1); // an origin has no path: "https://a.example/" means the same
         if (!item.empty())
             items.emplace_back(item);
-        if (comma == std::string_view::npos)
-            break;
-        text.remove_prefix(comma + 1);
     }
     return items;
 }

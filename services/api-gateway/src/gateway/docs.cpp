@@ -4,6 +4,7 @@
 
 #include <shop/http/error.hpp>
 #include <shop/log/log.hpp>
+#include <shop/text/list.hpp>
 
 #include <fmt/format.h>
 
@@ -90,21 +91,11 @@ std::string etag_of(std::string_view text)
 // If-None-Match names `etag` (weak comparison, as for GET), or is "*".
 bool not_modified(http::Request const& request, std::string_view etag)
 {
-    auto list = request.header("If-None-Match");
-    while (!list.empty()) {
-        auto const comma = list.find(',');
-        auto tag = list.substr(0, comma);
-        while (!tag.empty() && tag.front() == ' ')
-            tag.remove_prefix(1);
-        while (!tag.empty() && tag.back() == ' ')
-            tag.remove_suffix(1);
+    for (auto tag : text::split_list(request.header("If-None-Match"))) {
         if (tag.starts_with("W/"))
             tag.remove_prefix(2);
         if (tag == "*" || tag == etag)
             return true;
-        if (comma == std::string_view::npos)
-            break;
-        list.remove_prefix(comma + 1);
     }
     return false;
 }

@@ -3,6 +3,7 @@
 #include <shop/events/events.hpp>
 #include <shop/http/error.hpp>
 #include <shop/log/log.hpp>
+#include <shop/text/list.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -33,16 +34,9 @@ std::chrono::seconds parse_wait(http::Request const& request, std::chrono::secon
 std::set<std::string, std::less<>> parse_types(http::Request const& request)
 {
     std::set<std::string, std::less<>> types;
-    auto const text = request.query("type");
-    if (!text)
-        return types;
-    std::string_view rest = *text;
-    while (!rest.empty()) {
-        auto const comma = std::min(rest.find(','), rest.size());
-        if (comma > 0)
-            types.emplace(rest.substr(0, comma));
-        rest.remove_prefix(std::min(comma + 1, rest.size()));
-    }
+    if (auto const list = request.query("type"))
+        for (auto const type : text::split_list(*list))
+            types.emplace(type);
     return types;
 }
 

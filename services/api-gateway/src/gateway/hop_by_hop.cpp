@@ -1,5 +1,7 @@
 #include "gateway/hop_by_hop.hpp"
 
+#include <shop/text/list.hpp>
+
 #include <boost/beast/core/string.hpp>
 
 #include <algorithm>
@@ -7,15 +9,6 @@
 
 namespace shop::gateway {
 namespace {
-
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 std::string lower(std::string_view text)
 {
@@ -30,17 +23,9 @@ std::string lower(std::string_view text)
 std::vector<std::string> connection_options(std::vector<std::string_view> const& connection_values)
 {
     std::vector<std::string> options;
-    for (auto value : connection_values) {
-        for (;;) {
-            auto const comma = value.find(',');
-            auto const token = trim(value.substr(0, comma));
-            if (!token.empty())
-                options.push_back(lower(token));
-            if (comma == std::string_view::npos)
-                break;
-            value.remove_prefix(comma + 1);
-        }
-    }
+    for (auto const value : connection_values)
+        for (auto const token : text::split_list(value))
+            options.push_back(lower(token));
     return options;
 }
 
