@@ -13,6 +13,11 @@ PACKAGES=(
 )
 
 log() { printf '==> %s\n' "$*"; }
+
+# A loopback port nothing listens on right now.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Installs the named packages that are missing; silent and quick when none is.

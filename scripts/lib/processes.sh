@@ -14,10 +14,6 @@ stop_started() {
 }
 trap stop_started EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 wait_http() {
     local url=$1
     for _ in $(seq 1 1000); do

@@ -5,12 +5,9 @@
 # scripts/down.sh, leaving no process behind, also when a step fails.
 #   tests/e2e/stack_test.sh [build preset, default release: what scripts/up.sh runs]
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/../../scripts/lib/common.sh" # ROOT, free_port
 export SHOP_BUILD_PRESET=${1:-release}
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 fail() {
     echo "e2e: $*" >&2
     exit 1

@@ -47,8 +47,11 @@ TEST_CASE("a registration's chain is complete once its user, welcome order and p
     CHECK(chain->events[2].event_type == "payment.failed");
     CHECK(chain->events[0].sequence < chain->events[1].sequence);
     CHECK(chain->complete);
+    CHECK(log.complete("r-1"));
     CHECK_FALSE(log.chain("r-2")->complete);
+    CHECK_FALSE(log.complete("r-2"));
     CHECK_FALSE(log.chain("nobody"));
+    CHECK_FALSE(log.complete("nobody"));
 }
 
 TEST_CASE("a payment read before the order it pays for does not complete the chain yet",

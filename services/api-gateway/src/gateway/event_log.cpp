@@ -102,6 +102,13 @@ std::optional<Chain> EventLog::chain(std::string const& correlation_id) const
     return at->second;
 }
 
+bool EventLog::complete(std::string const& correlation_id) const
+{
+    std::lock_guard lock{mutex_};
+    auto const at = chains_.find(correlation_id);
+    return at != chains_.end() && at->second.complete;
+}
+
 std::vector<SeenEvent> EventLog::since(std::uint64_t sequence) const
 {
     std::lock_guard lock{mutex_};

@@ -53,6 +53,8 @@ public:
     void add(events::Envelope const& envelope);
 
     std::optional<Chain> chain(std::string const& correlation_id) const;
+    // Whether that chain is known and complete, without copying it (for long polls).
+    bool complete(std::string const& correlation_id) const;
     // Live events after `sequence` still in the ring, oldest first.
     std::vector<SeenEvent> since(std::uint64_t sequence) const;
     std::uint64_t last_sequence() const;

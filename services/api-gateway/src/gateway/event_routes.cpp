@@ -58,13 +58,11 @@ awaitable<http::Response> chain_of(EventLog& log, EventViewConfig const& config,
     auto const correlation_id = ex.request.param("correlationId");
     auto const deadline = Clock::now() + parse_wait(ex.request, config.max_wait);
     auto const signal = log.watch(co_await net::this_coro::executor); // before the first look
-    auto chain = log.chain(correlation_id);
-    while (!(chain && chain->complete) && Clock::now() < deadline) {
-        bool const woken = co_await signal->wait_until(deadline);
-        chain = log.chain(correlation_id);
-        if (!woken)
+    // Every event wakes every waiter: look without copying until the chain is complete.
+    while (!log.complete(correlation_id) && Clock::now() < deadline)
+        if (!co_await signal->wait_until(deadline))
             break;
-    }
+    auto const chain = log.chain(correlation_id);
     if (!chain)
         throw http::Error{http::Status::not_found,
                           "No events with correlation id " + correlation_id};

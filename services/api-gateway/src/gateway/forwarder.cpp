@@ -125,8 +125,7 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
         .append(request.target())
         .append(" HTTP/1.1\r\n");
 
-    auto const& u = upstream.config;
-    append_header(head, "Host", u.port == "80" ? u.host : u.host + ":" + u.port);
+    append_header(head, "Host", upstream.host_header);
     auto const options = connection_options_of(in);
     auto const set_by_stage = [&exchange](std::string_view name) {
         return std::ranges::any_of(exchange.upstream_headers, [name](auto const& header) {

@@ -10,11 +10,15 @@ namespace shop::gateway {
 
 struct Upstream {
     Upstream(UpstreamConfig config, Config const& gateway)
-        : config{std::move(config)}, pool{this->config.host, this->config.port, gateway.pool},
-          breaker{gateway.breaker}, retry_budget{gateway.retry}
+        : config{std::move(config)}, host_header{this->config.port == "80"
+                                                     ? this->config.host
+                                                     : this->config.host + ":" + this->config.port},
+          pool{this->config.host, this->config.port, gateway.pool}, breaker{gateway.breaker},
+          retry_budget{gateway.retry}
     {}
 
     UpstreamConfig const config;
+    std::string const host_header; // the Host the gateway sends it
     UpstreamPool pool;
     CircuitBreaker breaker;
     RetryBudget retry_budget;
