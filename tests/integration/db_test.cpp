@@ -1,6 +1,7 @@
 // The shared library's database side against a real PostgreSQL: one private server for the
 // whole binary (initdb is the slow part), a fresh database per test case.
 #include "postgres.hpp"
+#include "temp_dir.hpp"
 
 #include <shop/db/errors.hpp>
 #include <shop/db/migrate.hpp>
@@ -60,25 +61,13 @@ class MigrationDir {
 public:
     explicit MigrationDir(std::vector<std::pair<std::string, std::string>> const& files)
     {
-        auto pattern = (fs::temp_directory_path() / "shop-migrations-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path_ = pattern;
-        for (auto const& [name, sql] : files) {
-            std::ofstream{path_ / name} << sql;
-        }
+        for (auto const& [name, sql] : files)
+            std::ofstream{path() / name} << sql;
     }
-    ~MigrationDir()
-    {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    MigrationDir(MigrationDir const&) = delete;
-    MigrationDir& operator=(MigrationDir const&) = delete;
-
-    fs::path const& path() const { return path_; }
+    fs::path const& path() const { return dir_.path(); }
 
 private:
-    fs::path path_;
+    shop::test::TempDir dir_{"shop-migrations"};
 };
 
 // Starts the server again when a test that stopped it ends, also when it fails.

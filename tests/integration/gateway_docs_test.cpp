@@ -3,6 +3,7 @@
 // (Debian's headless Chromium) renders it, with no network but the loopback.
 #include "http_client.hpp"
 #include "service.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -43,28 +44,6 @@ RunningService gateway(fs::path const& dir)
                            {"HTTP_THREADS", "2"}}};
 }
 
-// A fresh empty directory, removed with everything in it at the end of the test.
-class TempDir {
-public:
-    TempDir()
-    {
-        std::random_device random;
-        path_ = fs::temp_directory_path() / ("shop-docs-" + std::to_string(random()));
-        fs::create_directories(path_);
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(TempDir const&) = delete;
-    TempDir& operator=(TempDir const&) = delete;
-    fs::path const& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
 std::string read_file(fs::path const& path)
 {
     std::ifstream in{path, std::ios::binary};
@@ -103,7 +82,7 @@ struct BrowserResult {
 // but the loopback goes to a closed proxy port: nothing leaves the machine.
 BrowserResult render(std::string const& url)
 {
-    TempDir const profile;
+    TempDir const profile{"shop-docs"};
     auto const log_file = profile.path() / "chromium.log";
     std::string const command =
         "timeout 90 '" + chromium() +
@@ -207,7 +186,7 @@ TEST_CASE("Swagger UI's files are served with their types, cacheable", "[gateway
 
 TEST_CASE("nothing outside Swagger UI's folder is served", "[gateway][docs]")
 {
-    TempDir const temp;
+    TempDir const temp{"shop-docs"};
     auto const dir = temp.path() / "swagger-ui-dist";
     fs::create_directories(dir);
     std::ofstream{dir / "swagger-ui-bundle.js"} << "// bundle\n";
@@ -237,7 +216,7 @@ TEST_CASE("nothing outside Swagger UI's folder is served", "[gateway][docs]")
 
 TEST_CASE("without Swagger UI's files /api/docs is a 503 that says what to run", "[gateway][docs]")
 {
-    TempDir const temp;
+    TempDir const temp{"shop-docs"};
     auto gw = gateway(temp.path() / "nowhere");
     for (auto const* target : {"/api/docs", "/api/docs/swagger-ui-bundle.js"}) {
         INFO(target);
