@@ -10,9 +10,9 @@ sed -e 's|@GATEWAY_PORT@|13005|g' -e 's|@USER_PORT@|13001|g' \
     -e 's|@ORDER_PORT@|13002|g' -e 's|@PAYMENT_PORT@|13003|g' \
     -e "s|@ALERTS_FILE@|$alerts|g" "$template" >"$out"
 
-# Only the comment documents placeholders; the configuration must have none left.
+# Only the comment names template variables; the configuration must have none left.
 if grep -v '^[[:space:]]*#' "$out" | grep -n '@[A-Z_]*@'; then
-    echo "unknown placeholder left in $out" >&2
+    echo "template variable left in $out" >&2
     exit 1
 fi
 for port in 13005 13001 13002 13003; do
