@@ -2,11 +2,13 @@
 # Benchmarks forwarding: GET /api/users/:id through the api-gateway, through Debian's nginx
 # as a reverse proxy (keep-alive upstream pool), and straight to the user-service, in one
 # run on one backend (release build, the local PostgreSQL cluster with a fresh bench_userdb,
-# a dev broker). Prints req/s and p50/p99 for each and the gateway's RSS under load.
+# a dev broker). Prints req/s and p50/p99 for each, the gateway/nginx ratios of every round
+# and their medians, and the gateway's RSS under load.
 #   scripts/bench-gateway.sh
-#   DURATION=30s CONNECTIONS=128 ROUNDS=3 scripts/bench-gateway.sh
+#   DURATION=30s CONNECTIONS=128 ROUNDS=7 scripts/bench-gateway.sh
 # Figures go to stdout; nothing is a pass/fail test.
 set -euo pipefail
+ROUNDS=${ROUNDS:-5} # paired rounds: the ratios' median needs a few
 source "$(dirname "$0")/lib/common.sh"
 
 API_KEY=bench-api-key
@@ -57,18 +59,35 @@ for port in "$users_port" "$gateway_port" "$nginx_port"; do
     wrk -t1 -c8 -d2s -H "x-api-key: $API_KEY" "http://127.0.0.1:$port$path" >/dev/null
 done
 
-# Alternating rounds, best of each kept: less noise from whatever else runs. The gateway's
-# RSS is sampled in the middle of its runs, the largest kept.
+# Rounds of one run each, best of each kept. This machine's speed drifts by several per cent
+# from one minute to the next, more than the proxies differ, so the gateway and nginx run
+# back to back in every round (first one, then the other, in turn) and each round's
+# gateway/nginx ratios are kept: their medians are the comparison. The gateway's RSS is
+# sampled in the middle of its runs, the largest kept.
 gw_best="0 0 0" ngx_best="0 0 0" direct_best="0 0 0" gw_rss=0
+: >"$WORK/ratios"
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, GET /api/users/:id"
-    (sleep "$(( ${DURATION%s} / 2 ))" && rss_mb "$gateway_pid" >"$WORK/rss") &
-    gw_best=$(best "$gw_best" "$(run_wrk "http://127.0.0.1:$gateway_port$path")")
-    wait $!
-    gw_rss=$(printf '%s\n%s\n' "$gw_rss" "$(cat "$WORK/rss")" | sort -n -r | head -1)
-    ngx_best=$(best "$ngx_best" "$(run_wrk "http://127.0.0.1:$nginx_port$path" -H "x-api-key: $API_KEY")")
+    for target in $( ((round % 2)) && echo gateway nginx || echo nginx gateway); do
+        if [ "$target" = gateway ]; then
+            (sleep "$(( ${DURATION%s} / 2 ))" && rss_mb "$gateway_pid" >"$WORK/rss") &
+            gw=$(run_wrk "http://127.0.0.1:$gateway_port$path")
+            wait $!
+            gw_rss=$(printf '%s\n%s\n' "$gw_rss" "$(cat "$WORK/rss")" | sort -n -r | head -1)
+        else
+            ngx=$(run_wrk "http://127.0.0.1:$nginx_port$path")
+        fi
+    done
+    gw_best=$(best "$gw_best" "$gw")
+    ngx_best=$(best "$ngx_best" "$ngx")
+    echo "$gw $ngx" | awk '{ printf "%.3f %.3f\n", $1 / $4, $3 / $6 }' >>"$WORK/ratios"
     direct_best=$(best "$direct_best" "$(run_wrk "http://127.0.0.1:$users_port$path" -H "x-api-key: $API_KEY")")
 done
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rps_ratios=$(cut -d' ' -f1 "$WORK/ratios" | paste -sd' ')
+p99_ratios=$(cut -d' ' -f2 "$WORK/ratios" | paste -sd' ')
+rps_median=$(cut -d' ' -f1 "$WORK/ratios" | median)
+p99_median=$(cut -d' ' -f2 "$WORK/ratios" | median)
 read -r gw_rps gw_p50 gw_p99 <<<"$gw_best"
 read -r ngx_rps ngx_p50 ngx_p99 <<<"$ngx_best"
 read -r direct_rps direct_p50 direct_p99 <<<"$direct_best"
@@ -80,5 +99,7 @@ printf '%-34s %10s %10s %10s\n' "direct to user-service" "$direct_rps" "$direct_
 printf '%-34s %10s %10s %10s\n' "nginx reverse proxy (workers auto)" "$ngx_rps" "$ngx_p50" "$ngx_p99"
 printf '%-34s %10s %10s %10s\n' "api-gateway" "$gw_rps" "$gw_p50" "$gw_p99"
 awk -v a="$gw_rps" -v b="$ngx_rps" -v c="$gw_p99" -v d="$ngx_p99" \
-    'BEGIN { printf "%-34s %10.2f %21.2f\n", "ratio gateway/nginx", a / b, c / d }'
+    'BEGIN { printf "%-34s %10.2f %21.2f\n", "ratio gateway/nginx, best runs", a / b, c / d }'
+echo "gateway/nginx req/s by round: $rps_ratios (median $rps_median)"
+echo "gateway/nginx p99 by round:   $p99_ratios (median $p99_median)"
 echo "api-gateway RSS under load: $gw_rss MB"

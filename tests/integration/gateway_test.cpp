@@ -539,14 +539,19 @@ TEST_CASE("many requests to an upstream that never answers all end in 504 and th
 
 TEST_CASE("upstream connections are kept alive and reused", "[gateway]")
 {
-    RawUpstream raw{[](RawUpstream& self, int fd, int) {
+    std::atomic<int> connections{0};
+    RawUpstream raw{[&connections](RawUpstream& self, int fd, int) {
+        ++connections;
         while (!self.read_request(fd).empty())
             RawUpstream::answer(fd, "ok");
     }};
     auto gw = gateway(raw.port());
+    // A new client connection each time: the gateway's two I/O threads take them in turn,
+    // so the one upstream connection passes from one thread to the other.
     for (int i = 0; i < 5; ++i)
         CHECK(request(gw.port(), "GET", "/api/users").status == 200);
     CHECK(raw.requests().size() == 5);
+    CHECK(connections == 1);
     CHECK(circuit(gw.port(), "user-service")["pool"]["idle"] == 1);
 }
 

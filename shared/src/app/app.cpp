@@ -8,10 +8,21 @@
 #include <vector>
 
 namespace shop {
+namespace {
+
+std::vector<std::unique_ptr<net::io_context>> io_contexts(std::size_t threads)
+{
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i)
+        contexts.push_back(std::make_unique<net::io_context>(1)); // run by one thread
+    return contexts;
+}
+
+} // namespace
 
 App::App(AppConfig config)
-    : config_{std::move(config)}, io_{static_cast<int>(config_.io_threads)},
-      blocking_{config_.blocking_threads}, signals_{io_, SIGINT, SIGTERM}, shutdown_bound_{io_}
+    : config_{std::move(config)}, io_{io_contexts(config_.io_threads)},
+      blocking_{config_.blocking_threads}, signals_{io(), SIGINT, SIGTERM}, shutdown_bound_{io()}
 {
     log::init(config_.service, config_.log_level);
     metrics::register_process_metrics(metrics_);
@@ -26,7 +37,10 @@ void App::serve(http::Router routes)
         co_return http::Response::text(http::Status::ok, metrics_.expose(),
                                        http::content_type::kPrometheus);
     });
-    server_ = http::Server::create(io_, config_.http, std::move(routes), metrics_);
+    std::vector<net::io_context*> shards;
+    for (auto const& io : io_)
+        shards.push_back(io.get());
+    server_ = http::Server::create(std::move(shards), config_.http, std::move(routes), metrics_);
 }
 
 int App::run()
@@ -48,10 +62,15 @@ int App::run()
             .emit(config_.service + " listening");
     }
 
+    // The others have no work of their own until a connection comes: kept running until
+    // stop_io(). The guards are all made before any thread starts.
     std::vector<std::jthread> threads;
-    for (std::size_t i = 1; i < config_.io_threads; ++i)
-        threads.emplace_back([this] { run_io_thread(); });
-    run_io_thread();
+    for (std::size_t i = 1; i < io_.size(); ++i)
+        keep_running_.push_back(net::make_work_guard(*io_[i]));
+    for (std::size_t i = 1; i < io_.size(); ++i)
+        threads.emplace_back([this, i] { run_io_thread(*io_[i]); });
+    run_io_thread(io());
+    stop_io();       // however the first one ended
     threads.clear(); // joins
     blocking_.stop();
     log::info("{} stopped", config_.service);
@@ -59,17 +78,24 @@ int App::run()
     return 0;
 }
 
-void App::run_io_thread()
+void App::run_io_thread(net::io_context& io)
 {
     // A detached coroutine's escaping exception surfaces here: log it, keep serving.
     for (;;) {
         try {
-            io_.run();
+            io.run();
             return;
         } catch (std::exception const& e) {
             log::error("unhandled exception on an I/O thread: {}", e.what());
         }
     }
+}
+
+// From any thread: io_context::stop() is thread-safe and the guards stay until ~App.
+void App::stop_io()
+{
+    for (auto const& io : io_)
+        io->stop();
 }
 
 void App::begin_shutdown(int signal)
@@ -85,7 +111,7 @@ void App::begin_shutdown(int signal)
         log::warn("second signal: stopping without waiting");
         if (server_)
             server_->close_all();
-        io_.stop();
+        stop_io();
     });
     shutdown_bound_.expires_after(config_.shutdown_timeout);
     shutdown_bound_.async_wait([this](boost::system::error_code ec) {
@@ -95,13 +121,13 @@ void App::begin_shutdown(int signal)
                   config_.shutdown_timeout.count());
         if (server_)
             server_->close_all();
-        io_.stop();
+        stop_io();
     });
     if (!server_) {
-        io_.stop();
+        stop_io();
         return;
     }
-    server_->drain([this] { io_.stop(); });
+    server_->drain([this] { stop_io(); });
 }
 
 int run_main(std::string_view service, std::function<int()> const& body)

@@ -107,17 +107,18 @@ void log_access(Request const& request, unsigned status, double seconds)
 
 } // namespace
 
-std::shared_ptr<Server> Server::create(net::io_context& io, ServerOptions options, Router routes,
-                                       metrics::Registry& registry)
+std::shared_ptr<Server> Server::create(std::vector<net::io_context*> shards, ServerOptions options,
+                                       Router routes, metrics::Registry& registry)
 {
-    return std::make_shared<Server>(io, std::move(options), std::move(routes), registry);
+    return std::make_shared<Server>(std::move(shards), std::move(options), std::move(routes),
+                                    registry);
 }
 
-Server::Server(net::io_context& io, ServerOptions options, Router routes,
+Server::Server(std::vector<net::io_context*> shards, ServerOptions options, Router routes,
                metrics::Registry& registry)
-    : io_{io}, options_{std::move(options)}, routes_{std::move(routes)},
-      metrics_{registry, routes_.routes().size()}, strand_{net::make_strand(io)}, acceptor_{io},
-      sweep_timer_{strand_}
+    : shards_{std::move(shards)}, options_{std::move(options)}, routes_{std::move(routes)},
+      metrics_{registry, routes_.routes().size()}, strand_{net::make_strand(*shards_.at(0))},
+      acceptor_{*shards_.front()}, sweep_timer_{strand_}
 {
     tcp::endpoint const endpoint{net::ip::make_address(options_.host), options_.port};
     try {
@@ -163,8 +164,10 @@ awaitable<void> Server::accept_loop()
 {
     auto const self = shared_from_this();
     for (;;) {
-        // The new socket belongs to the io_context, not to this strand.
-        auto [ec, socket] = co_await acceptor_.async_accept(io_, as_result);
+        // The new socket belongs to the next io_context in turn, not to this strand.
+        auto& shard = *shards_[next_shard_];
+        next_shard_ = (next_shard_ + 1) % shards_.size();
+        auto [ec, socket] = co_await acceptor_.async_accept(shard, as_result);
         if (ec == net::error::operation_aborted || !acceptor_.is_open())
             co_return;
         if (ec) {
@@ -179,7 +182,7 @@ awaitable<void> Server::accept_loop()
         socket.set_option(tcp::no_delay(true), ec);
         // In the table before the session starts, so a drain never misses it.
         ConnectionTable::Entry entry{connections_, socket.native_handle()};
-        net::co_spawn(io_, session(std::move(socket), std::move(entry)), net::detached);
+        net::co_spawn(shard, session(std::move(socket), std::move(entry)), net::detached);
     }
 }
 

@@ -43,7 +43,7 @@ struct ThreadBuffer {
 
 namespace {
 
-constexpr auto kLinger = std::chrono::milliseconds{1};
+constexpr auto kLinger = std::chrono::milliseconds{10};
 constexpr std::size_t kKeepCapacity = 256 << 10; // larger buffers are freed after a burst
 
 std::atomic<std::uint64_t> next_writer_id{1};

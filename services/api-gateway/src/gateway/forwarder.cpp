@@ -88,6 +88,9 @@ std::string_view interned_content_type(std::string_view type)
     static std::set<std::string, std::less<>> types;
     if (type.empty() || type.size() > 200)
         return kDefault;
+    thread_local std::string_view last; // most answers carry the type of the one before
+    if (type == last)
+        return last;
     std::lock_guard const lock{mutex};
     auto it = types.find(type);
     if (it == types.end()) {
@@ -95,7 +98,7 @@ std::string_view interned_content_type(std::string_view type)
             return kDefault;
         it = types.emplace(type).first;
     }
-    return *it;
+    return last = *it;
 }
 
 void append_header(std::string& out, std::string_view name, std::string_view value)

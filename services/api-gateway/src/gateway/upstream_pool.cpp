@@ -84,12 +84,11 @@ awaitable<void> sweep_loop(std::weak_ptr<http::ConnectionTable> table)
     }
 }
 
-// The connected socket of `stream` moved to `executor`: the strand was for connecting
-// (Beast's timeouts) only; exchanges run on their caller's coroutine.
-tcp::socket take_socket(boost::beast::tcp_stream& stream, net::any_io_executor const& executor,
+// The same connected socket, registered with `executor`'s reactor instead of its own. It
+// must have no operation pending.
+tcp::socket move_socket(tcp::socket released, net::any_io_executor const& executor,
                         boost::system::error_code& ec)
 {
-    auto released = stream.release_socket();
     auto const protocol = released.local_endpoint(ec).protocol();
     tcp::socket socket{executor};
     if (!ec) {
@@ -101,6 +100,11 @@ tcp::socket take_socket(boost::beast::tcp_stream& stream, net::any_io_executor c
         }
     }
     return socket;
+}
+
+net::execution_context* context_of(net::any_io_executor const& executor)
+{
+    return &net::query(executor, net::execution::context);
 }
 
 } // namespace
@@ -139,17 +143,29 @@ struct UpstreamPool::State {
     std::vector<std::unique_ptr<UpstreamConnection>> idle;
     std::deque<std::shared_ptr<Waiter>> waiters;
 
-    // Under the lock: the newest idle connection still worth using (stale ones go to `dead`).
-    std::unique_ptr<UpstreamConnection>
-    take_idle(Clock::time_point now, std::vector<std::unique_ptr<UpstreamConnection>>& dead)
+    // The newest idle connection, one of the caller's own I/O thread if there is one, or
+    // none. No system call here: the lock is held for an instant.
+    std::unique_ptr<UpstreamConnection> pop_idle(net::execution_context* caller)
     {
-        while (!idle.empty()) {
-            auto connection = std::move(idle.back());
-            idle.pop_back();
+        std::lock_guard const lock{mutex};
+        if (idle.empty())
+            return nullptr;
+        auto const own = std::ranges::find_if(idle.rbegin(), idle.rend(), [caller](auto const& c) {
+            return context_of(c->socket.get_executor()) == caller;
+        });
+        auto const it = own == idle.rend() ? std::prev(idle.end()) : std::next(own).base();
+        auto connection = std::move(*it);
+        idle.erase(it);
+        return connection;
+    }
+
+    // The newest idle connection still worth using; stale ones are closed on the way.
+    std::unique_ptr<UpstreamConnection> take_idle(net::execution_context* caller)
+    {
+        auto const now = Clock::now();
+        while (auto connection = pop_idle(caller))
             if (now - connection->idle_since < options.idle_timeout && looks_alive(*connection))
                 return connection;
-            dead.push_back(std::move(connection));
-        }
         return nullptr;
     }
 
@@ -212,14 +228,11 @@ awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
 {
     auto const executor = co_await net::this_coro::executor;
     auto& s = *state_;
-    std::vector<std::unique_ptr<UpstreamConnection>> dead; // closed outside the lock
-    std::unique_ptr<UpstreamConnection> connection;
     std::shared_ptr<Waiter> waiter;
     {
         std::lock_guard const lock{s.mutex};
         if (s.taken < s.options.max_connections) {
             ++s.taken;
-            connection = s.take_idle(Clock::now(), dead);
         } else if (s.waiters.size() >= s.options.max_waiters) {
             throw PoolError{PoolError::Kind::busy, "connection pool and its queue are full"};
         } else {
@@ -240,11 +253,17 @@ awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
             std::erase(s.waiters, waiter);
             throw PoolError{PoolError::Kind::timeout, "no connection free before the deadline"};
         }
-        connection = s.take_idle(Clock::now(), dead);
     }
-    dead.clear();
     // From here the lease owns the slot: any exit gives it back.
-    Lease lease{state_, std::move(connection)};
+    Lease lease{state_, s.take_idle(context_of(executor))};
+    if (auto& connection = lease.connection_;
+        connection && context_of(connection->socket.get_executor()) != context_of(executor)) {
+        // Made on another I/O thread: its exchanges run on this one from now on.
+        boost::system::error_code ec;
+        connection->socket = move_socket(std::move(connection->socket), executor, ec);
+        if (ec)
+            connection.reset(); // a new one is made below
+    }
     if (lease.connection_)
         co_return lease;
 
@@ -260,7 +279,9 @@ awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
         throw PoolError{PoolError::Kind::connect_failed, "connect: " + ec.message()};
     }
     stream.socket().set_option(tcp::no_delay(true), ec);
-    auto socket = take_socket(stream, executor, ec);
+    // The strand was for connecting (Beast's timeouts) only: exchanges run on their caller's
+    // coroutine.
+    auto socket = move_socket(stream.release_socket(), executor, ec);
     if (ec)
         throw PoolError{PoolError::Kind::connect_failed, "connect: " + ec.message()};
     lease.connection_ = std::make_unique<UpstreamConnection>(std::move(socket), s.table);

@@ -1,5 +1,5 @@
 #pragma once
-// The service chassis: io_context and its threads, signals and graceful shutdown, the
+// The service chassis: one io_context per I/O thread, signals and graceful shutdown, the
 // metrics registry, health checks, a pool for blocking work, and the HTTP server.
 #include <shop/app/app_config.hpp>
 #include <shop/app/blocking_pool.hpp>
@@ -8,11 +8,13 @@
 #include <shop/metrics/registry.hpp>
 #include <shop/net/asio.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace shop {
 
@@ -28,7 +30,9 @@ public:
     App& operator=(App const&) = delete;
 
     AppConfig const& config() const noexcept { return config_; }
-    net::io_context& io() noexcept { return io_; }
+    // The first I/O thread's io_context: signals, timers and the listener run there; each
+    // connection runs on one of the I/O threads' io_contexts.
+    net::io_context& io() noexcept { return *io_.front(); }
     metrics::Registry& metrics() noexcept { return metrics_; }
     Health& health() noexcept { return health_; }
     BlockingPool& blocking() noexcept { return blocking_; }
@@ -43,13 +47,17 @@ public:
 
 private:
     void begin_shutdown(int signal);
-    void run_io_thread();
+    void run_io_thread(net::io_context& io);
+    void stop_io();
 
     AppConfig config_;
     std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
     metrics::Registry metrics_; // outlives the io_context: handlers may still hold series
     Health health_;
-    net::io_context io_;
+    // One per I/O thread: a connection's work never crosses threads, and no thread wakes
+    // another to share a queue.
+    std::vector<std::unique_ptr<net::io_context>> io_;
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
     BlockingPool blocking_;
     net::signal_set signals_;
     net::steady_timer shutdown_bound_;

@@ -1,7 +1,8 @@
 #pragma once
-// HTTP/1.1 server: one coroutine per connection over a multi-threaded io_context,
-// keep-alive, limits (413, 431), read/idle timeouts, one access-log line and two metric
-// updates per request, graceful drain.
+// HTTP/1.1 server: one coroutine per connection, connections dealt in turn to the App's
+// io_contexts (one per I/O thread: a connection never changes threads), keep-alive,
+// limits (413, 431), read/idle timeouts, one access-log line and two metric updates per
+// request, graceful drain.
 #include <shop/http/connection_table.hpp>
 #include <shop/http/http_metrics.hpp>
 #include <shop/http/router.hpp>
@@ -14,13 +15,16 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace shop::http {
 
 class Server : public std::enable_shared_from_this<Server> {
 public:
     // Binds and listens at once (throws when the address is taken), serves after start().
-    static std::shared_ptr<Server> create(net::io_context& io, ServerOptions options, Router routes,
+    // The listener and the sweeper run on the first io_context; connections on all of them.
+    static std::shared_ptr<Server> create(std::vector<net::io_context*> shards,
+                                          ServerOptions options, Router routes,
                                           metrics::Registry& registry);
 
     std::uint16_t port() const noexcept { return port_; }
@@ -35,7 +39,8 @@ public:
 
     bool draining() const noexcept { return draining_.load(std::memory_order_acquire); }
 
-    Server(net::io_context& io, ServerOptions options, Router routes, metrics::Registry& registry);
+    Server(std::vector<net::io_context*> shards, ServerOptions options, Router routes,
+           metrics::Registry& registry);
 
 private:
     awaitable<void> accept_loop();
@@ -49,7 +54,8 @@ private:
                            std::string& head);
     awaitable<void> linger(tcp::socket& socket, Connection& connection);
 
-    net::io_context& io_;
+    std::vector<net::io_context*> const shards_;
+    std::size_t next_shard_ = 0; // the accept loop's alone
     ServerOptions options_;
     Router routes_;
     HttpMetrics metrics_;
