@@ -20,9 +20,11 @@ bool is_framing_header(std::string_view name)
 // A CR or LF in a handler's header would let it forge headers: they become spaces.
 void append_header(std::string& out, std::string_view name, std::string_view value)
 {
-    for (std::string_view const part : {name, std::string_view{": "}, value})
-        for (char const c : part)
-            out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+    auto const start = out.size();
+    out.append(name).append(": ").append(value);
+    for (auto at = out.find_first_of("\r\n", start); at != std::string::npos;
+         at = out.find_first_of("\r\n", at + 1))
+        out[at] = ' ';
     out += "\r\n";
 }
 
@@ -55,17 +57,18 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
 {
     out.clear();
     auto const code = static_cast<unsigned>(response.status);
-    auto it = std::back_inserter(out);
-    fmt::format_to(it, "HTTP/1.1 {} {}\r\n", code,
-                   boost::beast::http::obsolete_reason(response.status));
-    fmt::format_to(it, "Date: {}\r\n", http_date());
+    out.append("HTTP/1.1 ").append(fmt::format_int(code).c_str()).append(" ");
+    out.append(boost::beast::http::obsolete_reason(response.status)).append("\r\n");
+    out.append("Date: ").append(http_date()).append("\r\n");
     if (code >= 200 && code != 204 && code != 304) {
-        fmt::format_to(it, "Content-Type: {}\r\n", response.content_type);
+        out.append("Content-Type: ").append(response.content_type).append("\r\n");
         if (!response.stream) // a stream's body ends when the connection closes
-            fmt::format_to(it, "Content-Length: {}\r\n", response.body.size());
+            out.append("Content-Length: ")
+                .append(fmt::format_int(response.body.size()).c_str())
+                .append("\r\n");
     }
     if (!options.request_id.empty())
-        fmt::format_to(it, "X-Request-Id: {}\r\n", options.request_id);
+        out.append("X-Request-Id: ").append(options.request_id).append("\r\n");
     if (!options.keep_alive)
         out += "Connection: close\r\n";
     else if (options.http10)

@@ -167,76 +167,64 @@ Failure classify(boost::system::error_code ec, bool timed_out, bool reused, bool
     return Failure::reset;
 }
 
-struct Io {
-    boost::system::error_code ec;
-    std::string_view step; // "write: " or "read: "
-    bool got_some = false; // some of the response arrived
-    UpstreamResponse response;
-};
+Failure failure_of(PoolError const& e)
+{
+    switch (e.kind()) {
+    case PoolError::Kind::busy:
+        return Failure::busy;
+    case PoolError::Kind::timeout:
+        return Failure::timeout;
+    case PoolError::Kind::connect_failed:
+        return Failure::connect_failed;
+    }
+    return Failure::connect_failed;
+}
 
 // One request and its response on a leased connection, from the caller's coroutine. The
 // deadline bounds the write and the read: past it, the pool's sweeper shuts the socket.
-awaitable<Io> exchange_io(UpstreamConnection& connection, UpstreamRequest& out,
-                          Clock::time_point deadline, std::size_t response_limit)
+awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_point deadline,
+                           std::size_t response_limit)
 {
-    Io io;
+    Attempt a;
+    // An idle connection at once when there is one; else from the queue or a new one.
+    auto lease = upstream.pool.try_idle(co_await net::this_coro::executor);
+    if (!lease) {
+        try {
+            lease.emplace(co_await upstream.pool.acquire(deadline));
+        } catch (PoolError const& e) {
+            a.failure = failure_of(e);
+            a.detail = e.what();
+            co_return a;
+        }
+    }
+    auto& connection = lease->connection();
+    bool const reused = connection.reused;
+    auto const failed = [&](boost::system::error_code ec, std::string_view step, bool got_some) {
+        a.failure = classify(ec, connection.timed_out(), reused, got_some);
+        a.detail = std::string{step} + ec.message();
+    };
+
     connection.enter(http::Phase::writing, deadline);
     std::array<net::const_buffer, 2> const request{net::buffer(out.head), net::buffer(out.body)};
-    std::tie(io.ec, std::ignore) = co_await net::async_write(connection.socket, request, as_result);
-    if (io.ec) {
-        io.step = "write: ";
-        co_return io;
+    auto const [write_ec, written] =
+        co_await net::async_write(connection.socket, request, as_result);
+    if (write_ec) {
+        failed(write_ec, "write: ", false);
+        co_return a;
     }
     wire::response_parser<wire::string_body> parser;
     parser.body_limit(response_limit);
     parser.header_limit(64 * 1024);
     parser.skip(out.method == http::Verb::head);
     connection.enter(http::Phase::reading, deadline);
-    std::tie(io.ec, std::ignore) =
+    auto const [read_ec, read] =
         co_await wire::async_read(connection.socket, connection.buffer, parser, as_result);
     connection.enter(http::Phase::idle, deadline);
-    io.got_some = parser.got_some();
-    if (io.ec) {
-        io.step = "read: ";
-        co_return io;
-    }
-    io.response = parser.release();
-    co_return io;
-}
-
-awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_point deadline,
-                           std::size_t response_limit)
-{
-    Attempt a;
-    std::optional<UpstreamPool::Lease> lease;
-    try {
-        lease.emplace(co_await upstream.pool.acquire(deadline));
-    } catch (PoolError const& e) {
-        a.detail = e.what();
-        switch (e.kind()) {
-        case PoolError::Kind::busy:
-            a.failure = Failure::busy;
-            break;
-        case PoolError::Kind::timeout:
-            a.failure = Failure::timeout;
-            break;
-        case PoolError::Kind::connect_failed:
-            a.failure = Failure::connect_failed;
-            break;
-        }
-    }
-    if (!lease)
-        co_return a;
-
-    auto& connection = lease->connection();
-    bool const reused = connection.reused;
-    auto io = co_await exchange_io(connection, out, deadline, response_limit);
-    if (io.ec) {
-        a.failure = classify(io.ec, connection.timed_out(), reused, io.got_some);
-        a.detail = std::string{io.step} + io.ec.message();
+    if (read_ec) {
+        failed(read_ec, "read: ", parser.got_some());
         co_return a;
     }
-    a.response = std::move(io.response);
+    a.response = parser.release();
     // Reusable only after a complete exchange that both sides keep alive, with nothing
     // unasked left over, and that the sweeper did not shut as it ended.
     if (a.response.keep_alive() && connection.buffer.size() == 0 && !connection.timed_out())

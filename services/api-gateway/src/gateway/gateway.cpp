@@ -54,10 +54,9 @@ Upstream* Gateway::find(std::string_view name)
 void Gateway::add_routes(http::Router& routes)
 {
     for (auto const& upstream : upstreams_) {
-        auto const handler = pipeline_.wrap(
-            [this, target = upstream.get()](Exchange& exchange) -> awaitable<http::Response> {
-                co_return co_await forwarder_.forward(*target, exchange);
-            });
+        auto const handler = pipeline_.wrap([this, target = upstream.get()](Exchange& exchange) {
+            return forwarder_.forward(*target, exchange);
+        });
         for (auto const& pattern : patterns_under(upstream->config.prefix))
             for (auto const method : kForwardedMethods)
                 routes.add(method, pattern, handler);

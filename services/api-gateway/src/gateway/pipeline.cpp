@@ -32,7 +32,7 @@ awaitable<http::Response> Pipeline::run(http::Request& request,
     std::exception_ptr failure;
     try {
         for (auto const& stage : stages_) {
-            response = co_await stage->on_request(exchange);
+            response = stage->on_request(exchange);
             if (response)
                 break;
         }

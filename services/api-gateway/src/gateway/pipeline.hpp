@@ -23,12 +23,15 @@ struct Exchange {
     Headers upstream_headers; // set on the upstream request (replacing the client's)
 };
 
+// Stages run inline on the request's thread and do no I/O of their own (a check that needs
+// some, like fetching signing keys, keeps its data fresh in the background): the pipeline
+// costs no coroutine frame per stage.
 class Stage {
 public:
     virtual ~Stage() = default;
     virtual std::string_view name() const = 0;
     // A response ends the request here: later stages and the handler do not run.
-    virtual awaitable<std::optional<http::Response>> on_request(Exchange& exchange) = 0;
+    virtual std::optional<http::Response> on_request(Exchange& exchange) = 0;
 };
 
 using ExchangeHandler = std::function<awaitable<http::Response>(Exchange&)>;

@@ -11,10 +11,10 @@ bool is_api(http::Request const& request)
 
 } // namespace
 
-awaitable<std::optional<http::Response>> RequestIdStage::on_request(Exchange& exchange)
+std::optional<http::Response> RequestIdStage::on_request(Exchange& exchange)
 {
     exchange.upstream_headers.emplace_back("X-Request-Id", exchange.request.request_id());
-    co_return std::nullopt;
+    return std::nullopt;
 }
 
 Headers const& security_headers()
@@ -25,16 +25,16 @@ Headers const& security_headers()
     return headers;
 }
 
-awaitable<std::optional<http::Response>> SecurityHeadersStage::on_request(Exchange& exchange)
+std::optional<http::Response> SecurityHeadersStage::on_request(Exchange& exchange)
 {
     auto& h = exchange.response_headers;
     h.insert(h.end(), security_headers().begin(), security_headers().end());
     if (is_api(exchange.request))
         h.emplace_back("Cache-Control", "no-store");
-    co_return std::nullopt;
+    return std::nullopt;
 }
 
-awaitable<std::optional<http::Response>> CorsStage::on_request(Exchange& exchange)
+std::optional<http::Response> CorsStage::on_request(Exchange& exchange)
 {
     auto const& request = exchange.request;
     auto decision = policy_.decide({request.method_name(), request.header("Origin"),
@@ -42,15 +42,15 @@ awaitable<std::optional<http::Response>> CorsStage::on_request(Exchange& exchang
     for (auto& header : decision.headers)
         exchange.response_headers.push_back(std::move(header));
     if (!decision.preflight)
-        co_return std::nullopt;
+        return std::nullopt;
     // A preflight is the gateway's to answer, allowed or not (then without CORS headers).
-    co_return http::Response{http::Status::no_content, {}, http::content_type::kText, {}};
+    return http::Response{http::Status::no_content, {}, http::content_type::kText, {}};
 }
 
-awaitable<std::optional<http::Response>> RateLimitStage::on_request(Exchange& exchange)
+std::optional<http::Response> RateLimitStage::on_request(Exchange& exchange)
 {
     if (!is_api(exchange.request))
-        co_return std::nullopt;
+        return std::nullopt;
     auto const decision = limiter_.hit(client_key(exchange.request, trust_proxy_));
     auto& h = exchange.response_headers;
     auto const reset = std::to_string(decision.reset.count());
@@ -58,9 +58,9 @@ awaitable<std::optional<http::Response>> RateLimitStage::on_request(Exchange& ex
     h.emplace_back("RateLimit-Remaining", std::to_string(decision.remaining));
     h.emplace_back("RateLimit-Reset", reset);
     if (decision.allowed)
-        co_return std::nullopt;
+        return std::nullopt;
     h.emplace_back("Retry-After", reset);
-    co_return http::Response::error(
+    return http::Response::error(
         http::Error{http::Status::too_many_requests, "ThrottlerException: Too Many Requests"},
         exchange.request.request_id());
 }

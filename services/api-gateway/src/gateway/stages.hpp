@@ -12,7 +12,7 @@ namespace shop::gateway {
 class RequestIdStage final : public Stage {
 public:
     std::string_view name() const override { return "request-id"; }
-    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+    std::optional<http::Response> on_request(Exchange& exchange) override;
 };
 
 // nosniff, no framing, no referrer: the server adds them to every response (its own 404s,
@@ -23,14 +23,14 @@ Headers const& security_headers();
 class SecurityHeadersStage final : public Stage {
 public:
     std::string_view name() const override { return "security-headers"; }
-    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+    std::optional<http::Response> on_request(Exchange& exchange) override;
 };
 
 class CorsStage final : public Stage {
 public:
     explicit CorsStage(CorsPolicy policy) : policy_{std::move(policy)} {}
     std::string_view name() const override { return "cors"; }
-    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+    std::optional<http::Response> on_request(Exchange& exchange) override;
 
 private:
     CorsPolicy policy_;
@@ -44,7 +44,7 @@ public:
         : limiter_{options}, trust_proxy_{trust_proxy}
     {}
     std::string_view name() const override { return "rate-limit"; }
-    awaitable<std::optional<http::Response>> on_request(Exchange& exchange) override;
+    std::optional<http::Response> on_request(Exchange& exchange) override;
 
 private:
     RateLimiter limiter_;

@@ -169,6 +169,20 @@ struct UpstreamPool::State {
         return nullptr;
     }
 
+    // An idle connection for the caller on `executor`; one made on another I/O thread
+    // moves to the caller's, where its exchanges run from now on.
+    std::unique_ptr<UpstreamConnection> idle_for(net::any_io_executor const& executor)
+    {
+        auto connection = take_idle(context_of(executor));
+        if (connection && context_of(connection->socket.get_executor()) != context_of(executor)) {
+            boost::system::error_code ec;
+            connection->socket = move_socket(std::move(connection->socket), executor, ec);
+            if (ec)
+                connection.reset();
+        }
+        return connection;
+    }
+
     void release(std::unique_ptr<UpstreamConnection> connection, bool keep)
     {
         std::lock_guard const lock{mutex};
@@ -224,6 +238,21 @@ UpstreamPool::Stats UpstreamPool::stats() const
     return {state_->taken, state_->idle.size(), state_->waiters.size()};
 }
 
+std::optional<UpstreamPool::Lease> UpstreamPool::try_idle(net::any_io_executor const& executor)
+{
+    auto& s = *state_;
+    {
+        std::lock_guard const lock{s.mutex};
+        if (s.taken >= s.options.max_connections || s.idle.empty())
+            return std::nullopt;
+        ++s.taken;
+    }
+    Lease lease{state_, s.idle_for(executor)};
+    if (!lease.connection_)
+        return std::nullopt; // the slot goes back with the lease
+    return lease;
+}
+
 awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
 {
     auto const executor = co_await net::this_coro::executor;
@@ -255,15 +284,7 @@ awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
         }
     }
     // From here the lease owns the slot: any exit gives it back.
-    Lease lease{state_, s.take_idle(context_of(executor))};
-    if (auto& connection = lease.connection_;
-        connection && context_of(connection->socket.get_executor()) != context_of(executor)) {
-        // Made on another I/O thread: its exchanges run on this one from now on.
-        boost::system::error_code ec;
-        connection->socket = move_socket(std::move(connection->socket), executor, ec);
-        if (ec)
-            connection.reset(); // a new one is made below
-    }
+    Lease lease{state_, s.idle_for(executor)};
     if (lease.connection_)
         co_return lease;
 

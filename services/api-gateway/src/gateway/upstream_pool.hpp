@@ -12,6 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace shop::gateway {
@@ -74,6 +75,10 @@ public:
         std::unique_ptr<UpstreamConnection> connection_;
         bool keep_ = false;
     };
+
+    // An idle connection at once, for a caller on `executor`, when a slot is free and a
+    // connection idle (the common case under load); otherwise none, and acquire() it is.
+    std::optional<Lease> try_idle(net::any_io_executor const& executor);
 
     // An idle connection or a new one. Throws PoolError: busy when the queue is full,
     // timeout when the deadline passes first, connect_failed when connecting fails.
