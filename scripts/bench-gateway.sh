@@ -5,10 +5,11 @@
 # a dev broker). Prints req/s and p50/p99 for each, the gateway/nginx ratios of every round
 # and their medians, and the gateway's RSS under load.
 #   scripts/bench-gateway.sh
-#   DURATION=30s CONNECTIONS=128 ROUNDS=7 scripts/bench-gateway.sh
+#   DURATION=30s CONNECTIONS=128 ROUNDS=8 scripts/bench-gateway.sh
 # Figures go to stdout; nothing is a pass/fail test.
 set -euo pipefail
-ROUNDS=${ROUNDS:-5} # paired rounds: the ratios' median needs a few
+# Paired rounds, as many with the gateway first as with nginx first: an even number.
+ROUNDS=${ROUNDS:-6}
 source "$(dirname "$0")/lib/common.sh"
 
 API_KEY=bench-api-key
