@@ -45,6 +45,7 @@ start_nginx "location / {
             proxy_set_header x-api-key $API_KEY;
         }" /health/live
 nginx_port=$NGINX_PORT
+nginx_master=${PIDS[-1]} # start_nginx's, with daemon off
 
 user_id=$(curl -fsS -H 'Content-Type: application/json' -H "x-api-key: $API_KEY" \
     -d '{"email":"bench@example.com","name":"Bench User","password":"SecurePass123!"}' \
@@ -67,16 +68,35 @@ done
 # sampled in the middle of its runs, the largest kept.
 gw_best="0 0 0" ngx_best="0 0 0" direct_best="0 0 0" gw_rss=0
 : >"$WORK/ratios"
+: >"$WORK/gw_cpu"
+: >"$WORK/ngx_cpu"
+# CPU of nginx's workers (the master only waits), in clock ticks.
+nginx_ticks() {
+    local total=0 worker
+    for worker in $(pgrep -P "$nginx_master"); do
+        total=$((total + $(cpu_ticks "$worker")))
+    done
+    echo "$total"
+}
+# Microseconds of CPU per request over all runs, from "ticks req/s" lines of DURATION runs.
+cpu_per_request() {
+    awk -v seconds="${DURATION%s}" -v hz="$(getconf CLK_TCK)" \
+        '{ ticks += $1; requests += $2 * seconds } END { printf "%.1f", ticks / hz * 1e6 / requests }' "$1"
+}
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, GET /api/users/:id"
     for target in $( ((round % 2)) && echo gateway nginx || echo nginx gateway); do
         if [ "$target" = gateway ]; then
             (sleep "$(( ${DURATION%s} / 2 ))" && rss_mb "$gateway_pid" >"$WORK/rss") &
+            before=$(cpu_ticks "$gateway_pid")
             gw=$(run_wrk "http://127.0.0.1:$gateway_port$path")
+            echo "$(( $(cpu_ticks "$gateway_pid") - before )) ${gw%% *}" >>"$WORK/gw_cpu"
             wait $!
             gw_rss=$(printf '%s\n%s\n' "$gw_rss" "$(cat "$WORK/rss")" | sort -n -r | head -1)
         else
+            before=$(nginx_ticks)
             ngx=$(run_wrk "http://127.0.0.1:$nginx_port$path")
+            echo "$(( $(nginx_ticks) - before )) ${ngx%% *}" >>"$WORK/ngx_cpu"
         fi
     done
     gw_best=$(best "$gw_best" "$gw")
@@ -103,4 +123,5 @@ awk -v a="$gw_rps" -v b="$ngx_rps" -v c="$gw_p99" -v d="$ngx_p99" \
     'BEGIN { printf "%-34s %10.2f %21.2f\n", "ratio gateway/nginx, best runs", a / b, c / d }'
 echo "gateway/nginx req/s by round: $rps_ratios (median $rps_median)"
 echo "gateway/nginx p99 by round:   $p99_ratios (median $p99_median)"
+echo "CPU per request: api-gateway $(cpu_per_request "$WORK/gw_cpu") us, nginx workers $(cpu_per_request "$WORK/ngx_cpu") us"
 echo "api-gateway RSS under load: $gw_rss MB"
