@@ -266,6 +266,33 @@ TEST_CASE("hop-by-hop headers do not cross the gateway in either direction", "[g
     CHECK(raw_reply.header("x-upstream-hop").empty());
 }
 
+TEST_CASE("a chunked upstream answer reaches the client whole, with its media type, and the "
+          "connection is used again",
+          "[gateway]")
+{
+    std::atomic<int> connections{0};
+    RawUpstream raw{[&connections](RawUpstream& self, int fd, int) {
+        ++connections;
+        while (!self.read_request(fd).empty()) {
+            std::string const text = "HTTP/1.1 201 Created\r\nContent-Type: text/markdown\r\n"
+                                     "Transfer-Encoding: chunked\r\nX-Part: 2\r\n\r\n"
+                                     "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n";
+            ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+        }
+    }};
+    auto gw = gateway(raw.port());
+    for (int i = 0; i < 2; ++i) {
+        auto const reply = request(gw.port(), "GET", "/api/users");
+        CHECK(reply.status == 201);
+        CHECK(reply.body == "hello world");
+        CHECK(reply.header("content-type") == "text/markdown");
+        CHECK(reply.header("content-length") == "11");
+        CHECK(reply.header("transfer-encoding").empty());
+        CHECK(reply.header("x-part") == "2");
+    }
+    CHECK(connections == 1);
+}
+
 TEST_CASE("an unreachable or resetting upstream is a 502 that reveals nothing of it", "[gateway]")
 {
     auto const dead = closed_port();

@@ -1,26 +1,23 @@
 #include "gateway/forwarder.hpp"
 
 #include "gateway/hop_by_hop.hpp"
+#include "gateway/upstream_response.hpp"
 
 #include <shop/log/log.hpp>
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include <algorithm>
 #include <array>
-#include <mutex>
-#include <set>
 
 namespace shop::gateway {
 namespace {
 
 namespace wire = boost::beast::http;
 using boost::beast::iequals;
-using UpstreamResponse = wire::response<wire::string_body>;
 
 // The request as the upstream gets it, serialised once: a retry sends the same bytes.
 struct UpstreamRequest {
@@ -55,18 +52,8 @@ std::string_view to_string(Failure failure)
 struct Attempt {
     Failure failure = Failure::none;
     std::string detail; // for the log only
-    UpstreamResponse response;
+    http::Response response;
 };
-
-// Response headers the gateway sets itself, or that would tell about the upstream.
-bool is_gateway_owned(std::string_view name)
-{
-    for (std::string_view const owned :
-         {"content-length", "content-type", "date", "x-request-id", "server", "x-powered-by"})
-        if (iequals(name, owned))
-            return true;
-    return false;
-}
 
 template <class Fields>
 std::vector<std::string> connection_options_of(Fields const& fields)
@@ -76,29 +63,6 @@ std::vector<std::string> connection_options_of(Fields const& fields)
         if (field.name() == wire::field::connection)
             values.push_back(field.value());
     return connection_options(values);
-}
-
-// Response.content_type must outlive the response: upstream media types are kept in a
-// small process-wide set (there are few distinct ones); beyond it, octet-stream.
-std::string_view interned_content_type(std::string_view type)
-{
-    static constexpr std::string_view kDefault = "application/octet-stream";
-    static constexpr std::size_t kMaxTypes = 256;
-    static std::mutex mutex;
-    static std::set<std::string, std::less<>> types;
-    if (type.empty() || type.size() > 200)
-        return kDefault;
-    thread_local std::string_view last; // most answers carry the type of the one before
-    if (type == last)
-        return last;
-    std::lock_guard const lock{mutex};
-    auto it = types.find(type);
-    if (it == types.end()) {
-        if (types.size() >= kMaxTypes)
-            return kDefault;
-        it = types.emplace(type).first;
-    }
-    return last = *it;
 }
 
 void append_header(std::string& out, std::string_view name, std::string_view value)
@@ -212,7 +176,7 @@ awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time
         failed(write_ec, "write: ", false);
         co_return a;
     }
-    wire::response_parser<wire::string_body> parser;
+    UpstreamResponseParser parser;
     parser.body_limit(response_limit);
     parser.header_limit(64 * 1024);
     parser.skip(out.method == http::Verb::head);
@@ -224,28 +188,12 @@ awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time
         failed(read_ec, "read: ", parser.got_some());
         co_return a;
     }
-    a.response = parser.release();
+    a.response = std::move(parser.response());
     // Reusable only after a complete exchange that both sides keep alive, with nothing
     // unasked left over, and that the sweeper did not shut as it ended.
-    if (a.response.keep_alive() && connection.buffer.size() == 0 && !connection.timed_out())
+    if (parser.keep_alive() && connection.buffer.size() == 0 && !connection.timed_out())
         lease->keep();
     co_return a;
-}
-
-http::Response client_response(UpstreamResponse& upstream)
-{
-    http::Response r;
-    r.status = static_cast<http::Status>(upstream.result_int());
-    r.body = std::move(upstream.body());
-    r.content_type = interned_content_type(upstream[wire::field::content_type]);
-    auto const options = connection_options_of(upstream);
-    for (auto const& field : upstream) {
-        auto const name = field.name_string();
-        if (is_hop_by_hop(name, options) || is_gateway_owned(name))
-            continue;
-        r.headers.emplace_back(std::string{name}, std::string{field.value()});
-    }
-    return r;
 }
 
 http::Response error_response(http::Status status, std::string message, Exchange const& exchange)
@@ -302,14 +250,14 @@ awaitable<http::Response> Forwarder::forward(Upstream& upstream, Exchange& excha
     }
 
     if (result.failure == Failure::none) {
-        auto const status = result.response.result_int();
+        auto const status = static_cast<unsigned>(result.response.status);
         bool const unhealthy = status == 502 || status == 503 || status == 504 ||
                                Clock::now() - started > options_.slow_call;
         if (unhealthy)
             upstream.breaker.on_failure();
         else
             upstream.breaker.on_success();
-        co_return client_response(result.response);
+        co_return std::move(result.response);
     }
 
     log::Line(log::Level::warn, exchange.request.log_context())
