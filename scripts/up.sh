@@ -70,10 +70,9 @@ launch api-gateway env "${service_env[@]}" PORT="$GATEWAY_PORT" \
     PAYMENT_SERVICE_URL="$(url "$PAYMENT_SERVICE_PORT")" \
     "$BIN/services/api-gateway/api-gateway"
 
-sed -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|" -e "s|@USER_PORT@|$USER_SERVICE_PORT|" \
-    -e "s|@ORDER_PORT@|$ORDER_SERVICE_PORT|" -e "s|@PAYMENT_PORT@|$PAYMENT_SERVICE_PORT|" \
-    -e "s|@ALERTS_FILE@|$ROOT/infra/prometheus/alerts.yml|" \
-    "$ROOT/infra/prometheus/prometheus.local.yml.in" >"$STACK/prometheus.yml"
+sh "$ROOT/infra/prometheus/fill-local.sh" "$ROOT/infra/prometheus/prometheus.local.yml.in" \
+    "$ROOT/infra/prometheus/alerts.yml" "$GATEWAY_PORT" "$USER_SERVICE_PORT" \
+    "$ORDER_SERVICE_PORT" "$PAYMENT_SERVICE_PORT" >"$STACK/prometheus.yml"
 launch prometheus prometheus --config.file="$STACK/prometheus.yml" \
     --storage.tsdb.path="$STACK/prometheus" --web.listen-address="127.0.0.1:$PROMETHEUS_PORT"
 

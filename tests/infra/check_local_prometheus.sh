@@ -1,14 +1,13 @@
 #!/bin/sh
-# Fills infra/prometheus/prometheus.local.yml.in the way the local stack does (dummy ports,
-# the absolute path of alerts.yml), then has promtool check the result.
+# Fills infra/prometheus/prometheus.local.yml.in with the local stack's own filler (dummy
+# ports, the absolute path of alerts.yml), then has promtool check the result.
 #   check_local_prometheus.sh PROMTOOL TEMPLATE ALERTS_FILE OUTPUT
 set -eu
 promtool=$1 template=$2 alerts=$3 out=$4
 
 mkdir -p "$(dirname "$out")"
-sed -e 's|@GATEWAY_PORT@|13005|g' -e 's|@USER_PORT@|13001|g' \
-    -e 's|@ORDER_PORT@|13002|g' -e 's|@PAYMENT_PORT@|13003|g' \
-    -e "s|@ALERTS_FILE@|$alerts|g" "$template" >"$out"
+sh "$(dirname "$0")/../../infra/prometheus/fill-local.sh" "$template" "$alerts" \
+    13005 13001 13002 13003 >"$out"
 
 # Only the comment names template variables; the configuration must have none left.
 if grep -v '^[[:space:]]*#' "$out" | grep -n '@[A-Z_]*@'; then

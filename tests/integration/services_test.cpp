@@ -2,6 +2,7 @@
 #include "http_client.hpp"
 #include "postgres.hpp"
 #include "service.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -26,9 +27,9 @@ struct Checked {
 // Runs Debian's promtool on a metrics text, as a Prometheus operator would.
 Checked promtool_check_metrics(std::string const& text)
 {
-    // One file per process: ctest runs the test cases of this file in parallel.
-    auto const path = std::filesystem::temp_directory_path() /
-                      ("shop-metrics-check-" + std::to_string(::getpid()) + ".txt");
+    // A directory of its own: ctest runs the test cases of this file in parallel.
+    TempDir const dir{"shop-metrics-check"};
+    auto const path = dir.path() / "metrics.txt";
     std::ofstream{path} << text;
     std::string const command =
         std::string{SHOP_PROMTOOL} + " check metrics < " + path.string() + " 2>&1";
@@ -39,7 +40,6 @@ Checked promtool_check_metrics(std::string const& text)
     while (auto n = std::fread(chunk, 1, sizeof chunk, pipe))
         output.append(chunk, n);
     int const status = ::pclose(pipe);
-    std::filesystem::remove(path);
     return {WEXITSTATUS(status), output};
 }
 

@@ -149,7 +149,7 @@ constexpr char const* kUndocumentedRoutes[] = {"/api/docs/:asset",
 
 // The route table as main() builds it.
 struct GatewayRoutes {
-    Config config = Config::from_env(shop::config::Env{{}}, "test");
+    Config config = Config::from_env(shop::config::Env{{}});
     Gateway gateway{config};
     EventViewConfig events_config;
     EventLog events{events_config.limits};

@@ -68,11 +68,6 @@ std::optional<Error> check_head(wire::request_parser<wire::string_body> const& p
     return std::nullopt;
 }
 
-bool needs_api_key(std::string_view path)
-{
-    return path == "/api" || path.starts_with("/api/");
-}
-
 // Compares in time independent of where they differ, so timing tells nothing of the key.
 bool same_secret(std::string_view given, std::string_view expected)
 {
@@ -389,7 +384,7 @@ awaitable<Response> Server::dispatch(Request& request, Route const*& matched)
     try {
         if (!request.has_valid_target())
             throw Error{Status::bad_request, "Malformed request target"};
-        if (!options_.api_key.empty() && needs_api_key(request.path()) &&
+        if (!options_.api_key.empty() && request.is_api() &&
             !same_secret(request.header("x-api-key"), options_.api_key))
             throw Error{Status::unauthorized, "Invalid or missing API key"};
         auto match = routes_.match(request.method(), request.path());

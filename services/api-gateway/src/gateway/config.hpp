@@ -44,8 +44,8 @@ struct Config {
     std::vector<std::string> allowed_origins; // ALLOWED_ORIGINS
     std::filesystem::path swagger_ui_dir;     // SWAGGER_UI_DIR: Swagger UI's files, absolute
 
-    // Throws config::Error naming the first bad variable. `app_env` is AppConfig's.
-    static Config from_env(config::Env const& env, std::string_view app_env);
+    // Throws config::Error naming the first bad variable.
+    static Config from_env(config::Env const& env);
 };
 
 } // namespace shop::gateway

@@ -101,14 +101,14 @@ bool not_modified(http::Request const& request, std::string_view etag)
 }
 
 // 200 with `body`, or 304 when the client has it already.
-http::Response cacheable(http::Request const& request, std::string body, std::string_view type,
+http::Response cacheable(http::Request const& request, std::string_view body, std::string_view type,
                          std::string const& etag)
 {
     http::Response response;
     if (not_modified(request, etag))
         response.status = http::Status::not_modified;
     else
-        response = http::Response::text(http::Status::ok, std::move(body), type);
+        response = http::Response::text(http::Status::ok, std::string{body}, type);
     response.header("ETag", etag);
     return response;
 }
@@ -277,19 +277,19 @@ void add_docs_routes(http::Router& routes, Pipeline const& pipeline, fs::path sw
     auto const initializer_etag = etag_of(kInitializer);
     routes.get("/api/docs-json",
                docs_route(pipeline, kPageCaching, [document_etag](http::Request const& request) {
-                   return cacheable(request, std::string{openapi_document()},
-                                    http::content_type::kJson, document_etag);
+                   return cacheable(request, openapi_document(), http::content_type::kJson,
+                                    document_etag);
                }));
     routes.get("/api/docs",
                docs_route(pipeline, kPageCaching, [ui, page_etag](http::Request const& request) {
                    require_installed(*ui);
-                   return cacheable(request, std::string{kPage}, kHtml, page_etag);
+                   return cacheable(request, kPage, kHtml, page_etag);
                }));
     routes.get(
         "/api/docs/swagger-initializer.js",
         docs_route(pipeline, kPageCaching, [ui, initializer_etag](http::Request const& request) {
             require_installed(*ui);
-            return cacheable(request, std::string{kInitializer}, kJavaScript, initializer_etag);
+            return cacheable(request, kInitializer, kJavaScript, initializer_etag);
         }));
     routes.get("/api/docs/:asset",
                docs_route(pipeline, kAssetCaching, [ui](http::Request const& request) {

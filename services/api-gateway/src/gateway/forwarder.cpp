@@ -55,11 +55,10 @@ struct Attempt {
     http::Response response;
 };
 
-template <class Fields>
-std::vector<std::string> connection_options_of(Fields const& fields)
+std::vector<std::string> connection_options_of(http::Request::Message const& message)
 {
     std::vector<std::string_view> values;
-    for (auto const& field : fields)
+    for (auto const& field : message)
         if (field.name() == wire::field::connection)
             values.push_back(field.value());
     return connection_options(values);

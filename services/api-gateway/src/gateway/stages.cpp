@@ -1,15 +1,6 @@
 #include "gateway/stages.hpp"
 
 namespace shop::gateway {
-namespace {
-
-bool is_api(http::Request const& request)
-{
-    auto const path = request.path();
-    return path == "/api" || path.starts_with("/api/");
-}
-
-} // namespace
 
 std::optional<http::Response> RequestIdStage::on_request(Exchange& exchange)
 {
@@ -29,7 +20,7 @@ std::optional<http::Response> SecurityHeadersStage::on_request(Exchange& exchang
 {
     auto& h = exchange.response_headers;
     h.insert(h.end(), security_headers().begin(), security_headers().end());
-    if (is_api(exchange.request))
+    if (exchange.request.is_api())
         h.emplace_back("Cache-Control", "no-store");
     return std::nullopt;
 }
@@ -49,7 +40,7 @@ std::optional<http::Response> CorsStage::on_request(Exchange& exchange)
 
 std::optional<http::Response> RateLimitStage::on_request(Exchange& exchange)
 {
-    if (!is_api(exchange.request))
+    if (!exchange.request.is_api())
         return std::nullopt;
     auto const decision = limiter_.hit(client_key(exchange.request, trust_proxy_));
     auto& h = exchange.response_headers;

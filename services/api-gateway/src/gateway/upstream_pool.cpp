@@ -143,11 +143,10 @@ struct UpstreamPool::State {
     std::vector<std::unique_ptr<UpstreamConnection>> idle;
     std::deque<std::shared_ptr<Waiter>> waiters;
 
-    // The newest idle connection, one of the caller's own I/O thread if there is one, or
-    // none. No system call here: the lock is held for an instant.
-    std::unique_ptr<UpstreamConnection> pop_idle(net::execution_context* caller)
+    // Under the lock: the newest idle connection, one of the caller's own I/O thread if
+    // there is one, or none. No system call here: the lock is held for an instant.
+    std::unique_ptr<UpstreamConnection> pop_idle_locked(net::execution_context* caller)
     {
-        std::lock_guard const lock{mutex};
         if (idle.empty())
             return nullptr;
         auto const own = std::ranges::find_if(idle.rbegin(), idle.rend(), [caller](auto const& c) {
@@ -159,21 +158,31 @@ struct UpstreamPool::State {
         return connection;
     }
 
-    // The newest idle connection still worth using; stale ones are closed on the way.
-    std::unique_ptr<UpstreamConnection> take_idle(net::execution_context* caller)
+    // The newest idle connection still worth using, starting from `first` (already popped,
+    // or none); stale ones are closed on the way, outside the lock.
+    std::unique_ptr<UpstreamConnection> take_idle(net::execution_context* caller,
+                                                  std::unique_ptr<UpstreamConnection> first)
     {
         auto const now = Clock::now();
-        while (auto connection = pop_idle(caller))
+        for (auto connection = std::move(first); connection; connection = pop_idle(caller))
             if (now - connection->idle_since < options.idle_timeout && looks_alive(*connection))
                 return connection;
         return nullptr;
     }
 
-    // An idle connection for the caller on `executor`; one made on another I/O thread
-    // moves to the caller's, where its exchanges run from now on.
-    std::unique_ptr<UpstreamConnection> idle_for(net::any_io_executor const& executor)
+    std::unique_ptr<UpstreamConnection> pop_idle(net::execution_context* caller)
     {
-        auto connection = take_idle(context_of(executor));
+        std::lock_guard const lock{mutex};
+        return pop_idle_locked(caller);
+    }
+
+    // An idle connection for the caller on `executor`, starting from `first` as take_idle();
+    // one made on another I/O thread moves to the caller's, where its exchanges run from now
+    // on.
+    std::unique_ptr<UpstreamConnection> idle_for(net::any_io_executor const& executor,
+                                                 std::unique_ptr<UpstreamConnection> first)
+    {
+        auto connection = take_idle(context_of(executor), std::move(first));
         if (connection && context_of(connection->socket.get_executor()) != context_of(executor)) {
             boost::system::error_code ec;
             connection->socket = move_socket(std::move(connection->socket), executor, ec);
@@ -241,13 +250,15 @@ UpstreamPool::Stats UpstreamPool::stats() const
 std::optional<UpstreamPool::Lease> UpstreamPool::try_idle(net::any_io_executor const& executor)
 {
     auto& s = *state_;
+    std::unique_ptr<UpstreamConnection> first;
     {
         std::lock_guard const lock{s.mutex};
         if (s.taken >= s.options.max_connections || s.idle.empty())
             return std::nullopt;
         ++s.taken;
+        first = s.pop_idle_locked(context_of(executor));
     }
-    Lease lease{state_, s.idle_for(executor)};
+    Lease lease{state_, s.idle_for(executor, std::move(first))};
     if (!lease.connection_)
         return std::nullopt; // the slot goes back with the lease
     return lease;
@@ -284,7 +295,7 @@ awaitable<UpstreamPool::Lease> UpstreamPool::acquire(Clock::time_point deadline)
         }
     }
     // From here the lease owns the slot: any exit gives it back.
-    Lease lease{state_, s.idle_for(executor)};
+    Lease lease{state_, s.idle_for(executor, s.pop_idle(context_of(executor)))};
     if (lease.connection_)
         co_return lease;
 

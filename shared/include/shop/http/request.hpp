@@ -32,6 +32,8 @@ public:
     std::string_view method_name() const { return message_.method_string(); }
     std::string_view target() const { return message_.target(); }
     std::string_view path() const { return path_; } // percent-encoded, no query
+    // "/api" or below it: the routes behind the API key, with the API's headers.
+    bool is_api() const { return path_ == "/api" || path_.starts_with("/api/"); }
     std::string_view query_string() const { return query_; }
     std::string const& body() const { return message_.body(); }
     std::string const& request_id() const { return request_id_; }
