@@ -1,4 +1,5 @@
 #include <shop/config/env.hpp>
+#include <shop/text/case.hpp>
 #include <shop/text/list.hpp>
 
 #include <fmt/format.h>
@@ -18,6 +19,8 @@
 namespace shop::config {
 namespace {
 
+using text::iequals;
+using text::istarts_with;
 using text::trim;
 
 constexpr std::string_view kSpace = " \t\r";
@@ -26,22 +29,6 @@ std::string_view trim_left(std::string_view s)
 {
     auto const first = s.find_first_not_of(kSpace);
     return first == std::string_view::npos ? std::string_view{} : s.substr(first);
-}
-
-char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix)
-{
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
 // ---- .env parsing ----------------------------------------------------------------------------

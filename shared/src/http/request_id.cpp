@@ -37,13 +37,13 @@ std::string new_uuid()
     bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80); // RFC 4122 variant
 
     constexpr std::string_view kHex = "0123456789abcdef";
-    std::string out;
-    out.reserve(36);
+    std::string out(36, '-'); // the dashes stay at 8, 13, 18 and 23
+    auto* digit = out.data();
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
-            out.push_back('-');
-        out.push_back(kHex[bytes[i] >> 4]);
-        out.push_back(kHex[bytes[i] & 0x0f]);
+            ++digit;
+        *digit++ = kHex[bytes[i] >> 4];
+        *digit++ = kHex[bytes[i] & 0x0f];
     }
     return out;
 }

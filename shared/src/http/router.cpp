@@ -1,5 +1,7 @@
 #include <shop/http/router.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <cctype>
 #include <stdexcept>
 
@@ -42,27 +44,45 @@ std::vector<std::string> split_pattern(std::string_view pattern)
     }
 }
 
-// Matches the path (without its leading '/') against a route; fills params on success.
-bool matches(Route const& route, std::string_view rest, Request::Params& params)
+// The path's segments, split once per request; a path of more segments than any route has
+// matches none.
+using Segments = boost::container::small_vector<std::string_view, 8>;
+
+Segments split_path(std::string_view path)
 {
-    params.clear();
-    bool exhausted = rest.empty();
-    for (auto const& segment : route.segments) {
-        if (exhausted)
-            return false;
+    Segments segments;
+    if (path.size() > 1 && path.back() == '/')
+        path.remove_suffix(1); // a single trailing slash is ignored
+    if (path.empty() || path == "/")
+        return segments;
+    std::string_view rest = path.substr(1);
+    for (;;) {
         auto const slash = rest.find('/');
-        auto const part = rest.substr(0, slash);
-        if (is_param(segment)) {
-            if (part.empty())
-                return false;
-            params.emplace_back(std::string_view{segment}.substr(1), part);
-        } else if (segment != part) {
-            return false;
-        }
-        exhausted = slash == std::string_view::npos;
-        rest = exhausted ? std::string_view{} : rest.substr(slash + 1);
+        segments.push_back(rest.substr(0, slash));
+        if (slash == std::string_view::npos)
+            return segments;
+        rest = rest.substr(slash + 1);
     }
-    return exhausted;
+}
+
+// A route of the path's length whose literals equal the path's segments.
+bool matches(Route const& route, Segments const& path)
+{
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        auto const& segment = route.segments[i];
+        if (is_param(segment) ? path[i].empty() : segment != path[i])
+            return false;
+    }
+    return true;
+}
+
+Request::Params params_of(Route const& route, Segments const& path)
+{
+    Request::Params params;
+    for (std::size_t i = 0; i < path.size(); ++i)
+        if (is_param(route.segments[i]))
+            params.emplace_back(std::string_view{route.segments[i]}.substr(1), path[i]);
+    return params;
 }
 
 // At the first segment where two matching routes differ, a literal beats a parameter.
@@ -118,50 +138,47 @@ Router& Router::add(Verb method, std::string_view pattern, Handler handler)
     for (auto const& route : routes_)
         if (route->method == method && same_shape(*route, segments))
             throw std::invalid_argument{"route registered twice: " + std::string{pattern}};
+    auto const length = segments.size();
     routes_.push_back(std::make_unique<Route>(Route{routes_.size(), method, std::string{pattern},
                                                     std::move(segments), std::move(handler)}));
+    if (by_length_.size() <= length)
+        by_length_.resize(length + 1);
+    by_length_[length].push_back(routes_.back().get());
     return *this;
 }
 
 Match Router::match(Verb method, std::string_view path) const
 {
-    if (path.size() > 1 && path.back() == '/')
-        path.remove_suffix(1);
-    std::string_view const rest = path.empty() ? path : path.substr(1);
+    auto const segments = split_path(path);
+    if (segments.size() >= by_length_.size())
+        return {};
+    auto const& candidates = by_length_[segments.size()];
 
     // The routes of the method (and GET's for a HEAD) first: the method is cheaper to
     // compare than the path, and the allowed methods are needed only when none matches.
     Match best;
     Route const* head_fallback = nullptr;
-    Request::Params params;
-    Request::Params head_params;
-    for (auto const& route : routes_) {
+    for (auto const* route : candidates) {
         bool const same_method = route->method == method;
         if (!same_method && !(method == Verb::head && route->method == Verb::get))
             continue;
-        if (!matches(*route, rest, params))
+        if (!matches(*route, segments))
             continue;
-        if (same_method) {
-            if (!best.route || more_specific(*route, *best.route)) {
-                best.route = route.get();
-                best.params = params;
-            }
-        } else if (!head_fallback || more_specific(*route, *head_fallback)) {
-            head_fallback = route.get();
-            head_params = params;
-        }
+        auto& slot = same_method ? best.route : head_fallback;
+        if (!slot || more_specific(*route, *slot))
+            slot = route;
     }
-    if (!best.route && head_fallback) {
+    if (!best.route)
         best.route = head_fallback;
-        best.params = std::move(head_params);
-    }
-    if (best.route)
+    if (best.route) {
+        best.params = params_of(*best.route, segments);
         return best;
+    }
 
     // No route of this method: which methods the path has (405 and its Allow header).
-    for (auto const& route : routes_) {
+    for (auto const* route : candidates) {
         auto const name = boost::beast::http::to_string(route->method);
-        if (best.allowed.find(name) != std::string::npos || !matches(*route, rest, params))
+        if (best.allowed.find(name) != std::string::npos || !matches(*route, segments))
             continue;
         if (!best.allowed.empty())
             best.allowed += ", ";

@@ -1,8 +1,9 @@
 #include <shop/http/serialize.hpp>
+#include <shop/text/case.hpp>
 
-#include <boost/beast/core/string.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -12,7 +13,7 @@ namespace {
 bool is_framing_header(std::string_view name)
 {
     for (std::string_view const framing : {"content-length", "transfer-encoding", "connection"})
-        if (boost::beast::iequals(name, framing))
+        if (text::iequals(name, framing))
             return true;
     return false;
 }
@@ -22,16 +23,18 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 {
     auto const start = out.size();
     out.append(name).append(": ").append(value);
-    for (auto at = out.find_first_of("\r\n", start); at != std::string::npos;
-         at = out.find_first_of("\r\n", at + 1))
-        out[at] = ' ';
+    std::string_view const added{out.data() + start, out.size() - start};
+    if (added.find('\r') != std::string_view::npos || added.find('\n') != std::string_view::npos)
+        std::replace_if(
+            out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
+            [](char c) { return c == '\r' || c == '\n'; }, ' ');
     out += "\r\n";
 }
 
 bool has_header(Response const& response, std::string_view name)
 {
     for (auto const& header : response.headers)
-        if (boost::beast::iequals(header.first, name))
+        if (text::iequals(header.first, name))
             return true;
     return false;
 }

@@ -3,11 +3,11 @@
 #include <shop/http/serialize.hpp>
 #include <shop/http/server.hpp>
 #include <shop/log/log.hpp>
+#include <shop/text/case.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -255,7 +255,7 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
         }
         if (!ec && !parser.is_done()) {
             if (parser.get().version() >= 11 &&
-                boost::beast::iequals(parser.get()[wire::field::expect], "100-continue"))
+                text::iequals(parser.get()[wire::field::expect], "100-continue"))
                 std::tie(ec, std::ignore) =
                     co_await net::async_write(socket, net::buffer(kContinue), as_result);
             connection.enter(Phase::reading, options_.request_timeout);

@@ -87,6 +87,22 @@ TEST_CASE("a wrong method is told apart from an unknown path", "[router]")
     CHECK(unknown.allowed.empty());
 }
 
+TEST_CASE("a path deeper or shallower than every route matches none and allows nothing", "[router]")
+{
+    Router routes;
+    routes.get("/api/users/:id", noop());
+    routes.post("/api/users", noop());
+    for (auto const* path : {"/api/users/1/orders/2/items", "/api", "/"}) {
+        auto const m = routes.match(Verb::delete_, path);
+        CHECK_FALSE(m.route);
+        CHECK(m.allowed.empty());
+    }
+    CHECK(routes.match(Verb::delete_, "/api/users/1/").allowed == "GET, HEAD");
+    // Of the routes as long as the path, only those whose literals agree count.
+    CHECK(routes.match(Verb::delete_, "/api/orders").allowed.empty());
+    CHECK(routes.match(Verb::delete_, "/api/users").allowed == "POST");
+}
+
 TEST_CASE("HEAD falls back to the GET route", "[router]")
 {
     Router routes;

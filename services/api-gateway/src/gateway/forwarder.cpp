@@ -4,9 +4,9 @@
 #include "gateway/upstream_response.hpp"
 
 #include <shop/log/log.hpp>
+#include <shop/text/case.hpp>
 
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -17,7 +17,7 @@ namespace shop::gateway {
 namespace {
 
 namespace wire = boost::beast::http;
-using boost::beast::iequals;
+using text::iequals;
 
 // The request as the upstream gets it, serialised once: a retry sends the same bytes.
 struct UpstreamRequest {

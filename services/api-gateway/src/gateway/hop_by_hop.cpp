@@ -1,8 +1,7 @@
 #include "gateway/hop_by_hop.hpp"
 
+#include <shop/text/case.hpp>
 #include <shop/text/list.hpp>
-
-#include <boost/beast/core/string.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -31,12 +30,12 @@ std::vector<std::string> connection_options(std::vector<std::string_view> const&
 
 bool is_hop_by_hop(std::string_view name, std::vector<std::string> const& connection_options)
 {
-    using boost::beast::iequals;
+    using text::iequals;
     for (std::string_view const fixed :
          {"connection", "keep-alive", "te", "transfer-encoding", "upgrade", "trailer"})
         if (iequals(name, fixed))
             return true;
-    if (name.size() >= 6 && iequals(name.substr(0, 6), "proxy-"))
+    if (text::istarts_with(name, "proxy-"))
         return true;
     return std::ranges::any_of(connection_options,
                                [name](std::string const& option) { return iequals(name, option); });

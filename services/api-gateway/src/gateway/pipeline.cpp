@@ -1,8 +1,7 @@
 #include "gateway/pipeline.hpp"
 
 #include <shop/log/log.hpp>
-
-#include <boost/beast/core/string.hpp>
+#include <shop/text/case.hpp>
 
 #include <algorithm>
 
@@ -71,7 +70,7 @@ http::Handler Pipeline::wrap(ExchangeHandler handler) const
 
 void apply_headers(http::Response& response, Headers&& headers)
 {
-    using boost::beast::iequals;
+    using text::iequals;
     response.headers.reserve(response.headers.size() + headers.size());
     for (auto& [name, value] : headers) {
         auto const same = [&name](auto const& header) { return iequals(header.first, name); };

@@ -2,7 +2,7 @@
 
 #include "gateway/hop_by_hop.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include <shop/text/case.hpp>
 
 #include <algorithm>
 #include <mutex>
@@ -11,7 +11,7 @@
 namespace shop::gateway {
 namespace {
 
-using boost::beast::iequals;
+using text::iequals;
 
 // Response headers the gateway sets itself, or that would tell about the upstream.
 bool is_gateway_owned(std::string_view name)

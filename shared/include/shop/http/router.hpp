@@ -47,6 +47,9 @@ public:
 
 private:
     std::vector<std::unique_ptr<Route>> routes_; // unique_ptr: Requests point into routes
+    // by_length_[n]: the routes of n segments, in registration order; a path is compared
+    // only with the routes of its own length.
+    std::vector<std::vector<Route const*>> by_length_;
 };
 
 } // namespace shop::http
