@@ -66,6 +66,13 @@ TEST_CASE("after the reset timeout one probe goes through; its success closes th
     CHECK(b.snapshot().state == BreakerState::closed);
     CHECK(b.snapshot().failures == 0);
     CHECK(b.admit().allowed);
+
+    // Closed again, it counts from zero and opens at the threshold as the first time.
+    fail(b, 2);
+    CHECK(b.admit().allowed);
+    fail(b, 1);
+    CHECK(b.snapshot().state == BreakerState::open);
+    CHECK_FALSE(b.admit().allowed);
 }
 
 TEST_CASE("a failed probe opens the circuit again for a full reset timeout", "[breaker]")

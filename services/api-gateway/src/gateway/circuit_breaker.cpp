@@ -25,8 +25,15 @@ CircuitBreaker::CircuitBreaker(BreakerOptions options, Now now)
     : options_{options}, now_{std::move(now)}
 {}
 
+void CircuitBreaker::update_healthy() noexcept
+{
+    healthy_.store(state_ == BreakerState::closed && failures_ == 0, std::memory_order_release);
+}
+
 CircuitBreaker::Admission CircuitBreaker::admit()
 {
+    if (healthy_.load(std::memory_order_acquire))
+        return {};
     auto const now = now_();
     std::lock_guard const lock{mutex_};
     if (state_ == BreakerState::closed)
@@ -38,6 +45,7 @@ CircuitBreaker::Admission CircuitBreaker::admit()
                     std::max(milliseconds{1}, duration_cast<milliseconds>(reopen - now))};
         state_ = BreakerState::half_open;
         probes_in_flight_ = 0;
+        update_healthy();
     }
     // Half-open. A probe that never reported back (its caller vanished) frees its slot
     // after another reset timeout, so the circuit cannot stay stuck.
@@ -55,12 +63,15 @@ CircuitBreaker::Admission CircuitBreaker::admit()
 
 void CircuitBreaker::on_success()
 {
+    if (healthy_.load(std::memory_order_acquire))
+        return;
     std::lock_guard const lock{mutex_};
     if (state_ == BreakerState::open)
         return; // a call admitted before the circuit opened: it proves little
     state_ = BreakerState::closed;
     failures_ = 0;
     probes_in_flight_ = 0;
+    update_healthy();
 }
 
 void CircuitBreaker::on_failure()
@@ -79,6 +90,7 @@ void CircuitBreaker::on_failure()
     case BreakerState::open:
         break; // late reports of calls admitted before it opened
     }
+    update_healthy();
 }
 
 void CircuitBreaker::open(Clock::time_point now)

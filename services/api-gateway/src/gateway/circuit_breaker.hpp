@@ -4,6 +4,7 @@
 // number of probes through: a probe's success closes it, a failure opens it again.
 #include "gateway/clock.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -48,9 +49,14 @@ public:
 
 private:
     void open(Clock::time_point now);
+    // Under the lock, after every change: whether the fast path applies.
+    void update_healthy() noexcept;
 
     BreakerOptions const options_;
     Now const now_;
+    // Closed without a failure since the last success: admit() and on_success() have
+    // nothing to do and take no lock, so a healthy upstream's calls share no written state.
+    std::atomic<bool> healthy_{true};
     mutable std::mutex mutex_;
     BreakerState state_ = BreakerState::closed;
     std::uint32_t failures_ = 0;

@@ -15,7 +15,9 @@ namespace shop::http {
 // closing: the response is out and unread input is being discarded before the close.
 enum class Phase : std::uint8_t { idle, reading, handling, writing, closing };
 
-class Connection {
+// A cache line each: connections of different I/O threads never share one, so one thread's
+// phase changes do not evict another's.
+class alignas(64) Connection {
 public:
     explicit Connection(int fd) : fd_{fd} {}
 
