@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <fcntl.h>
@@ -455,4 +456,34 @@ TEST_CASE("after shutdown lines go synchronously to stderr", "[log]")
     CHECK(lines[0]["level"] == 50);
     CHECK(lines[0]["service"] == "stderr-test");
     CHECK(lines[0]["msg"] == "written at once 42");
+}
+
+TEST_CASE("numbers are written in their shortest round-trip form", "[log]")
+{
+    // Durations to the microsecond take a fast path; it must write what to_chars would.
+    std::vector<double> values;
+    for (int n = 0; n < 100'000'000; n = n * 3 + 7)
+        values.push_back(n / 1000.0);
+    for (int n = 0; n < 3'000; n += 7)
+        values.push_back(n / 1000.0);
+    for (double const v : {0.001, 0.01, 0.1, 0.5, 2.0, 5.47, 6.086, 99'999.999, 100'000.0, 1e6,
+                           0.0004, 1.0 / 3, -1.5, -0.0, 123'456.5})
+        values.push_back(v);
+
+    Capture const capture{Level::info};
+    for (double const v : values)
+        log::Line{Level::info, {}}.field("v", v).emit("n");
+    log::flush();
+    auto const text = capture.text();
+    std::size_t at = 0;
+    for (double const v : values) {
+        std::array<char, 32> digits{};
+        auto const end = std::to_chars(digits.data(), digits.data() + digits.size(), v).ptr;
+        auto const expected = "\"v\":" + std::string(digits.data(), end) + ",";
+        auto const line_end = text.find('\n', at);
+        REQUIRE(line_end != std::string::npos);
+        INFO("value " << v);
+        CHECK(text.substr(at, line_end - at).find(expected) != std::string::npos);
+        at = line_end + 1;
+    }
 }

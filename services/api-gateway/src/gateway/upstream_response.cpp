@@ -46,6 +46,31 @@ std::string_view interned_content_type(std::string_view type)
     return last = *it;
 }
 
+// False for a hop-by-hop header or one the gateway sets itself. Beast has already named
+// the well-known fields, so most are decided by their enum; only unknown names (and the
+// open-ended Proxy-* family) are compared as text.
+bool passes_on(boost::beast::http::field name, std::string_view name_string)
+{
+    using boost::beast::http::field;
+    switch (name) {
+    case field::connection:
+    case field::keep_alive:
+    case field::te:
+    case field::trailer:
+    case field::transfer_encoding:
+    case field::upgrade:
+    case field::content_length:
+    case field::content_type:
+    case field::date:
+    case field::server:
+        return false;
+    case field::unknown:
+        return !is_hop_by_hop(name_string, {}) && !is_gateway_owned(name_string);
+    default:
+        return !text::istarts_with(name_string, "proxy-");
+    }
+}
+
 } // namespace
 
 void UpstreamResponseParser::on_response_impl(int code, string_view, int, error_code&)
@@ -63,7 +88,7 @@ void UpstreamResponseParser::on_field_impl(field name, string_view name_string, 
     }
     if (name == field::connection)
         connection_values_.emplace_back(value);
-    if (is_hop_by_hop(name_string, {}) || is_gateway_owned(name_string))
+    if (!passes_on(name, name_string))
         return;
     response_.headers.emplace_back(std::string{name_string}, std::string{value});
 }
