@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <unistd.h>
@@ -108,6 +109,18 @@ constexpr auto kPlain = [] {
     return plain;
 }();
 
+// True when none of the eight bytes in `word` needs a second look: each is plain ASCII,
+// neither '"' nor '\\' (the has-zero-byte and has-byte-less-than word tricks).
+bool all_plain(std::uint64_t word) noexcept
+{
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = kOnes * 0x80;
+    auto const has_zero_byte = [](std::uint64_t w) { return (w - kOnes) & ~w & kHigh; };
+    auto const control = (word - kOnes * 0x20) & ~word & kHigh;
+    return ((word & kHigh) | control | has_zero_byte(word ^ (kOnes * '"')) |
+            has_zero_byte(word ^ (kOnes * '\\'))) == 0;
+}
+
 // A quoted JSON string; runs of bytes that need no escaping are copied in one go.
 void append_string(std::string& out, std::string_view text)
 {
@@ -116,6 +129,12 @@ void append_string(std::string& out, std::string_view text)
     auto const* const end = p + text.size();
     auto const* run = p;
     while (p < end) {
+        for (std::uint64_t word = 0; end - p >= 8; p += 8) {
+            std::memcpy(&word, p, sizeof word);
+            if (!all_plain(word)) {
+                break;
+            }
+        }
         while (p < end && kPlain[*p]) {
             ++p;
         }

@@ -487,3 +487,20 @@ TEST_CASE("numbers are written in their shortest round-trip form", "[log]")
         at = line_end + 1;
     }
 }
+
+TEST_CASE("strings round-trip whatever needs escaping and wherever it sits", "[log]")
+{
+    // Long plain runs are scanned eight bytes at a time: put each kind of byte that needs a
+    // second look at every offset of such a run.
+    Capture const capture{Level::info};
+    std::vector<std::string> texts;
+    for (std::string const special : {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "é", "€", "😀"})
+        for (std::size_t i = 0; i < 24; ++i)
+            texts.push_back(std::string(i, 'a') + special + std::string(23 - i, 'b'));
+    for (auto const& text : texts)
+        log::Line{Level::info, {}}.field("v", text).emit("n");
+    auto const lines = capture.lines();
+    REQUIRE(lines.size() == texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        CHECK(lines[i]["v"] == texts[i]);
+}
