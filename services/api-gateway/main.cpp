@@ -24,9 +24,10 @@ int main()
         http::Router routes;
         gateway.add_routes(routes);
 
-        auto const kafka_config = kafka::Config::from_env(env, "api-gateway");
-        kafka::Producer producer{kafka_config}; // the consumer's dead letters: none expected
         auto const view_config = gateway::EventViewConfig::from_env(env);
+        auto kafka_config = kafka::Config::from_env(env, "api-gateway");
+        kafka_config.fetch_wait = view_config.fetch_wait;
+        kafka::Producer producer{kafka_config}; // the consumer's dead letters: none expected
         gateway::EventLog event_log{view_config.limits};
         kafka::Consumer consumer{kafka_config, producer};
         gateway::follow_events(consumer, event_log);

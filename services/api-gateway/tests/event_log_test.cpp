@@ -1,4 +1,5 @@
 #include "gateway/event_log.hpp"
+#include "gateway/event_routes.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -148,4 +149,27 @@ TEST_CASE("a watcher is woken by every event, not only the first", "[events][eve
     io.run();
     consumer.join();
     CHECK(wakes == 3);
+}
+
+TEST_CASE("the event view's settings have their defaults and are read from EVENTS_*", "[events]")
+{
+    using shop::config::Env;
+    using shop::gateway::EventViewConfig;
+    auto const defaults = EventViewConfig::from_env(Env{{}});
+    CHECK(defaults.limits.chains == 2'000);
+    CHECK(defaults.max_wait == 30s);
+    CHECK(defaults.heartbeat == 15s);
+    CHECK(defaults.fetch_wait == 100ms); // not KAFKA_FETCH_WAIT_MS's 10 ms
+
+    auto const set = EventViewConfig::from_env(Env{{{"EVENTS_MAX_CHAINS", "5"},
+                                                    {"EVENTS_MAX_WAIT_SECONDS", "3"},
+                                                    {"EVENTS_HEARTBEAT_SECONDS", "2"},
+                                                    {"EVENTS_FETCH_WAIT_MS", "250ms"},
+                                                    {"KAFKA_FETCH_WAIT_MS", "5"}}});
+    CHECK(set.limits.chains == 5);
+    CHECK(set.max_wait == 3s);
+    CHECK(set.heartbeat == 2s);
+    CHECK(set.fetch_wait == 250ms);
+    CHECK_THROWS_AS(EventViewConfig::from_env(Env{{{"EVENTS_FETCH_WAIT_MS", "soon"}}}),
+                    shop::config::Error);
 }

@@ -127,6 +127,7 @@ EventViewConfig EventViewConfig::from_env(config::Env const& env)
         static_cast<std::size_t>(env.integer("EVENTS_MAX_CHAINS", 2'000, 1, 1'000'000));
     c.max_wait = std::chrono::seconds{env.integer("EVENTS_MAX_WAIT_SECONDS", 30, 0, 300)};
     c.heartbeat = std::chrono::seconds{env.integer("EVENTS_HEARTBEAT_SECONDS", 15, 1, 3600)};
+    c.fetch_wait = env.millis("EVENTS_FETCH_WAIT_MS", std::chrono::milliseconds{100});
     return c;
 }
 

@@ -17,8 +17,14 @@ struct EventViewConfig {
     EventLogLimits limits;
     std::chrono::seconds max_wait{30};  // the longest ?wait= accepted
     std::chrono::seconds heartbeat{15}; // a comment line on an idle stream
+    // The view's consumer's longest fetch wait. Real Kafka answers as soon as data arrives,
+    // so a long wait only saves empty fetches (idle CPU); on the dev broker the view lags
+    // by up to this much, which a person or a ?wait= never notices. The services keep the
+    // short KAFKA_FETCH_WAIT_MS: their latency is the chain's.
+    std::chrono::milliseconds fetch_wait{100};
 
-    // EVENTS_MAX_CHAINS, EVENTS_MAX_WAIT_SECONDS, EVENTS_HEARTBEAT_SECONDS.
+    // EVENTS_MAX_CHAINS, EVENTS_MAX_WAIT_SECONDS, EVENTS_HEARTBEAT_SECONDS,
+    // EVENTS_FETCH_WAIT_MS.
     static EventViewConfig from_env(config::Env const& env);
 };
 
