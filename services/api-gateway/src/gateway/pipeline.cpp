@@ -25,8 +25,6 @@ awaitable<http::Response> Pipeline::run(http::Request& request,
                                         ExchangeHandler const& handler) const
 {
     Exchange exchange{request, {}, {}};
-    exchange.response_headers.reserve(16); // what the stages add, without regrowing
-    exchange.upstream_headers.reserve(4);
     std::optional<http::Response> response;
     std::exception_ptr failure;
     try {

@@ -86,7 +86,8 @@ void UpstreamResponseParser::on_field_impl(field name, string_view name_string, 
         response_.content_type = interned_content_type(value);
         return;
     }
-    if (name == field::connection)
+    // "keep-alive" and "close" (what nginx and most servers send) name no other header.
+    if (name == field::connection && !iequals(value, "keep-alive") && !iequals(value, "close"))
         connection_values_.emplace_back(value);
     if (!passes_on(name, name_string))
         return;

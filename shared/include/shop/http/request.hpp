@@ -5,6 +5,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/container/small_vector.hpp>
 #include <nlohmann/json_fwd.hpp>
 
 #include <optional>
@@ -21,7 +22,7 @@ class Request {
 public:
     using Message = boost::beast::http::request<boost::beast::http::string_body>;
     // (name from the route pattern, raw value from the path)
-    using Params = std::vector<std::pair<std::string_view, std::string_view>>;
+    using Params = boost::container::small_vector<std::pair<std::string_view, std::string_view>, 4>;
 
     Request(Message message, std::string request_id);
     Request(Request&&) = delete; // path(), params and route point into this object
