@@ -3,13 +3,18 @@
 # as a reverse proxy (keep-alive upstream pool), and straight to the user-service, in one
 # run on one backend (release build, the local PostgreSQL cluster with a fresh bench_userdb,
 # a dev broker). Prints req/s and p50/p99 for each, the gateway/nginx ratios of every round
-# and their medians, and the gateway's RSS under load.
+# and their medians, each proxy's CPU per request and the gateway's RSS under load.
+# UPSTREAM=static puts a fixed answer (nginx returning such a user's JSON) behind both
+# proxies instead: the backend then costs almost nothing, and what is measured is each
+# proxy's own cost.
 #   scripts/bench-gateway.sh
 #   DURATION=30s CONNECTIONS=128 ROUNDS=8 scripts/bench-gateway.sh
+#   UPSTREAM=static scripts/bench-gateway.sh
 # Figures go to stdout; nothing is a pass/fail test.
 set -euo pipefail
 # Paired rounds, as many with the gateway first as with nginx first: an even number.
 ROUNDS=${ROUNDS:-6}
+UPSTREAM=${UPSTREAM:-user-service}
 source "$(dirname "$0")/lib/common.sh"
 
 API_KEY=bench-api-key
@@ -20,12 +25,22 @@ build_quietly release
 source "$ROOT/scripts/lib/processes.sh"
 
 start_broker
-use_local_postgres
-fresh_database bench_userdb
-start_service user-service KAFKA_BROKER="$KAFKA_BROKER" DB_PORT="${PGPORT_LOCAL:-${DB_PORT:-5432}}" \
-    DB_DATABASE=bench_userdb LOG_LEVEL=warn API_KEY="$API_KEY"
-users_port=$STARTED_PORT
-wait_http "http://127.0.0.1:$users_port/health/ready"
+if [ "$UPSTREAM" = static ]; then
+    user_id=0b6a4c0e-3f2d-4c1a-9e8b-5d7f6a2c1b90
+    user_json="{\"id\":\"$user_id\",\"email\":\"bench@example.com\",\"name\":\"Bench User\",\"role\":\"user\",\"createdAt\":\"2026-12-01T00:00:00.000Z\",\"updatedAt\":\"2026-12-01T00:00:00.000Z\"}"
+    NGINX_HTTP_EXTRA="access_log off;" start_nginx "location /api/users/ {
+            default_type \"application/json; charset=utf-8\";
+            return 200 '$user_json';
+        }" "/api/users/$user_id" upstream
+    users_port=$NGINX_PORT
+else
+    use_local_postgres
+    fresh_database bench_userdb
+    start_service user-service KAFKA_BROKER="$KAFKA_BROKER" DB_PORT="${PGPORT_LOCAL:-${DB_PORT:-5432}}" \
+        DB_DATABASE=bench_userdb LOG_LEVEL=warn API_KEY="$API_KEY"
+    users_port=$STARTED_PORT
+    wait_http "http://127.0.0.1:$users_port/health/ready"
+fi
 
 # The gateway as it runs by default, access log included (nginx keeps its own on); the rate
 # limit stays in the path, set high enough that wrk never meets it.
@@ -43,13 +58,14 @@ start_nginx "location / {
             proxy_set_header Connection \"\";
             proxy_set_header Host \$host;
             proxy_set_header x-api-key $API_KEY;
-        }" /health/live
+        }" "$([ "$UPSTREAM" = static ] && echo "/api/users/$user_id" || echo /health/live)"
 nginx_port=$NGINX_PORT
 nginx_master=${PIDS[-1]} # start_nginx's, with daemon off
 
-user_id=$(curl -fsS -H 'Content-Type: application/json' -H "x-api-key: $API_KEY" \
-    -d '{"email":"bench@example.com","name":"Bench User","password":"SecurePass123!"}' \
-    "http://127.0.0.1:$users_port/api/users" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+[ "$UPSTREAM" = static ] ||
+    user_id=$(curl -fsS -H 'Content-Type: application/json' -H "x-api-key: $API_KEY" \
+        -d '{"email":"bench@example.com","name":"Bench User","password":"SecurePass123!"}' \
+        "http://127.0.0.1:$users_port/api/users" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 path="/api/users/$user_id"
 for port in "$users_port" "$gateway_port" "$nginx_port"; do
     curl -fs -o /dev/null -H "x-api-key: $API_KEY" "http://127.0.0.1:$port$path" ||
@@ -116,7 +132,7 @@ read -r direct_rps direct_p50 direct_p99 <<<"$direct_best"
 echo
 echo "machine: $(machine)"
 printf '%-34s %10s %10s %10s\n' "GET /api/users/:id" "req/s" "p50 ms" "p99 ms"
-printf '%-34s %10s %10s %10s\n' "direct to user-service" "$direct_rps" "$direct_p50" "$direct_p99"
+printf '%-34s %10s %10s %10s\n' "direct to $UPSTREAM" "$direct_rps" "$direct_p50" "$direct_p99"
 printf '%-34s %10s %10s %10s\n' "nginx reverse proxy (workers auto)" "$ngx_rps" "$ngx_p50" "$ngx_p99"
 printf '%-34s %10s %10s %10s\n' "api-gateway" "$gw_rps" "$gw_p50" "$gw_p99"
 awk -v a="$gw_rps" -v b="$ngx_rps" -v c="$gw_p99" -v d="$ngx_p99" \

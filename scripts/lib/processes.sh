@@ -103,20 +103,21 @@ best() { printf '%s\n%s\n' "$1" "$2" | sort -n -r | head -1; }
 
 # Starts Debian's nginx on a free port with the settings that matter here as Debian ships
 # them (worker_processes auto, access log on) and the given server block body (the listen
-# line is added); sets NGINX_PORT and waits until `probe_path` answers.
+# line is added); sets NGINX_PORT and waits until `probe_path` answers. A third argument
+# names the instance (its directory under WORK), so that several can run.
 start_nginx() {
-    local server_body=$1 probe_path=$2
+    local server_body=$1 probe_path=$2 dir="$WORK/${3:-nginx}"
     NGINX_PORT=$(free_port)
-    mkdir -p "$WORK/nginx"
-    cat >"$WORK/nginx/nginx.conf" <<CONF
+    mkdir -p "$dir"
+    cat >"$dir/nginx.conf" <<CONF
 worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
 events { worker_connections 4096; }
 http {
-    access_log $WORK/nginx/access.log;
-    client_body_temp_path $WORK/nginx;
-    proxy_temp_path $WORK/nginx;
+    access_log $dir/access.log;
+    client_body_temp_path $dir;
+    proxy_temp_path $dir;
     ${NGINX_HTTP_EXTRA:-}
     server {
         listen 127.0.0.1:$NGINX_PORT;
@@ -124,7 +125,7 @@ http {
     }
 }
 CONF
-    nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' &
+    nginx -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' &
     PIDS+=($!)
     wait_http "http://127.0.0.1:$NGINX_PORT$probe_path"
 }
