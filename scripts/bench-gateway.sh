@@ -33,6 +33,7 @@ if [ "$UPSTREAM" = static ]; then
             return 200 '$user_json';
         }" "/api/users/$user_id" upstream
     users_port=$NGINX_PORT
+    probe_path="/api/users/$user_id"
 else
     use_local_postgres
     fresh_database bench_userdb
@@ -40,6 +41,7 @@ else
         DB_DATABASE=bench_userdb LOG_LEVEL=warn API_KEY="$API_KEY"
     users_port=$STARTED_PORT
     wait_http "http://127.0.0.1:$users_port/health/ready"
+    probe_path=/health/live
 fi
 
 # The gateway as it runs by default, access log included (nginx keeps its own on); the rate
@@ -58,7 +60,7 @@ start_nginx "location / {
             proxy_set_header Connection \"\";
             proxy_set_header Host \$host;
             proxy_set_header x-api-key $API_KEY;
-        }" "$([ "$UPSTREAM" = static ] && echo "/api/users/$user_id" || echo /health/live)"
+        }" "$probe_path"
 nginx_port=$NGINX_PORT
 nginx_master=${PIDS[-1]} # start_nginx's, with daemon off
 
