@@ -45,7 +45,6 @@ CircuitBreaker::Admission CircuitBreaker::admit()
                     std::max(milliseconds{1}, duration_cast<milliseconds>(reopen - now))};
         state_ = BreakerState::half_open;
         probes_in_flight_ = 0;
-        update_healthy();
     }
     // Half-open. A probe that never reported back (its caller vanished) frees its slot
     // after another reset timeout, so the circuit cannot stay stuck.

@@ -4,7 +4,6 @@
 #include <shop/text/list.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace shop::gateway {
 namespace {
@@ -12,8 +11,7 @@ namespace {
 std::string lower(std::string_view text)
 {
     std::string out{text};
-    std::ranges::transform(out, out.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(out, out.begin(), text::ascii_lower);
     return out;
 }
 
