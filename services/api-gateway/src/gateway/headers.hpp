@@ -1,13 +1,13 @@
 #pragma once
-// Headers the pipeline's stages add, as (name, value) pairs. Held inline up to a dozen:
-// what the stages add to one exchange never allocates a vector.
-#include <boost/container/small_vector.hpp>
-
+// Headers the pipeline's stages add, as (name, value) pairs. A plain vector, not one held
+// inline: the exchange lives in a coroutine frame, and frames above about 1 KB are never
+// recycled by Asio's per-thread cache (one allocation of that size per request instead).
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace shop::gateway {
 
-using Headers = boost::container::small_vector<std::pair<std::string, std::string>, 12>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 } // namespace shop::gateway

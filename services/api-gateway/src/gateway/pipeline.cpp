@@ -21,10 +21,41 @@ std::vector<std::string_view> Pipeline::names() const
     return names;
 }
 
+namespace {
+
+// What the client gets for an exception from a stage or the handler; a 5xx is logged with
+// its cause, which stays out of the response.
+http::Response failure_response(std::exception_ptr failure, http::Request const& request)
+{
+    auto const error = http::to_http_error(failure);
+    if (static_cast<unsigned>(error.status()) >= 500) {
+        std::string cause = "unknown exception";
+        try {
+            std::rethrow_exception(failure);
+        } catch (std::exception const& e) {
+            cause = e.what();
+        } catch (...) {
+        }
+        log::Line(log::Level::error, request.log_context())
+            .field("route", request.route())
+            .field("err", cause)
+            .emit("request failed");
+    }
+    return http::Response::error(error, request.request_id());
+}
+
+// Room for what the stages add to a response (security, rate limit and CORS headers).
+constexpr std::size_t kStageResponseHeaders = 12;
+
+} // namespace
+
+// Its frame stays small enough for Asio to recycle (see headers.hpp): the failure path
+// lives in a function of its own.
 awaitable<http::Response> Pipeline::run(http::Request& request,
                                         ExchangeHandler const& handler) const
 {
     Exchange exchange{request, {}, {}};
+    exchange.response_headers.reserve(kStageResponseHeaders);
     std::optional<http::Response> response;
     std::exception_ptr failure;
     try {
@@ -38,23 +69,8 @@ awaitable<http::Response> Pipeline::run(http::Request& request,
     } catch (...) {
         failure = std::current_exception();
     }
-    if (failure) {
-        auto const error = http::to_http_error(failure);
-        if (static_cast<unsigned>(error.status()) >= 500) {
-            std::string cause = "unknown exception";
-            try {
-                std::rethrow_exception(failure);
-            } catch (std::exception const& e) {
-                cause = e.what();
-            } catch (...) {
-            }
-            log::Line(log::Level::error, request.log_context())
-                .field("route", request.route())
-                .field("err", cause)
-                .emit("request failed");
-        }
-        response = http::Response::error(error, request.request_id());
-    }
+    if (failure)
+        response = failure_response(failure, request);
     apply_headers(*response, std::move(exchange.response_headers));
     co_return std::move(*response);
 }
