@@ -378,6 +378,54 @@ TEST_CASE("a POST is never sent twice, even when its kept-alive connection was d
     CHECK(std::count(seen.begin(), seen.end(), "POST /api/orders HTTP/1.1") == 1);
 }
 
+// Each connection answers one request and then closes, as a server does at its keep-alive
+// timeout: "first" on the first connection, "fresh" on every later one.
+RawUpstream::Script answers_once_per_connection()
+{
+    return [](RawUpstream& self, int fd, int connection) {
+        if (self.read_request(fd).empty())
+            return;
+        RawUpstream::answer(fd, connection == 0 ? "first" : "fresh");
+    };
+}
+
+TEST_CASE("GETs on kept-alive connections the upstream closed while idle are answered on new "
+          "ones, however many: those retries spend no retry budget",
+          "[gateway]")
+{
+    // Every connection answers once and closes, so each GET after the first finds the
+    // connection it is given closed. Twenty of them are more than the budget's floor of ten
+    // retries a window and its fifth of the requests together.
+    RawUpstream raw{answers_once_per_connection()};
+    auto gw = gateway(raw.port());
+    CHECK(request(gw.port(), "GET", "/api/users/0").body == "first");
+    std::vector<std::string> expected{"GET /api/users/0 HTTP/1.1"};
+    for (int i = 1; i <= 20; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{10}); // the close arrives first
+        auto const path = "/api/users/" + std::to_string(i);
+        auto const reply = request(gw.port(), "GET", path);
+        CHECK(reply.status == 200);
+        CHECK(reply.body == "fresh");
+        expected.push_back("GET " + path + " HTTP/1.1");
+    }
+    CHECK(raw.requests() == expected);
+}
+
+TEST_CASE("a POST after the upstream closed its idle kept-alive connection goes out once, on a "
+          "new one",
+          "[gateway]")
+{
+    RawUpstream raw{answers_once_per_connection()};
+    auto gw = gateway(raw.port());
+    CHECK(request(gw.port(), "GET", "/api/orders/1").body == "first");
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    auto const reply = request(gw.port(), "POST", "/api/orders", R"({"n":1})");
+    CHECK(reply.status == 200);
+    CHECK(reply.body == "fresh");
+    auto const seen = raw.requests();
+    CHECK(std::count(seen.begin(), seen.end(), "POST /api/orders HTTP/1.1") == 1);
+}
+
 TEST_CASE("the circuit opens after CB_THRESHOLD failures, probes after CB_RESET_TIMEOUT and "
           "closes on success",
           "[gateway]")

@@ -143,21 +143,22 @@ Failure failure_of(PoolError const& e)
     return Failure::connect_failed;
 }
 
-// One request and its response on a leased connection, from the caller's coroutine. The
-// deadline bounds the write and the read: past it, the pool's sweeper shuts the socket.
-awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_point deadline,
-                           std::size_t response_limit)
+// One request and its response on a leased connection, from the caller's coroutine, into
+// `a` (the caller's: a result held in this frame too would make it too large for Asio to
+// recycle). The deadline bounds the write and the read: past it, the pool's sweeper shuts
+// the socket.
+awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_point deadline,
+                        std::size_t response_limit, UpstreamPool::Check check, Attempt& a)
 {
-    Attempt a;
     // An idle connection at once when there is one; else from the queue or a new one.
-    auto lease = upstream.pool.try_idle(co_await net::this_coro::executor);
+    auto lease = upstream.pool.try_idle(co_await net::this_coro::executor, check);
     if (!lease) {
         try {
             lease.emplace(co_await upstream.pool.acquire(deadline));
         } catch (PoolError const& e) {
             a.failure = failure_of(e);
             a.detail = e.what();
-            co_return a;
+            co_return;
         }
     }
     auto& connection = lease->connection();
@@ -173,7 +174,7 @@ awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time
         co_await net::async_write(connection.socket, request, as_result);
     if (write_ec) {
         failed(write_ec, "write: ", false);
-        co_return a;
+        co_return;
     }
     UpstreamResponseParser parser;
     parser.body_limit(response_limit);
@@ -185,14 +186,13 @@ awaitable<Attempt> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time
     connection.enter(http::Phase::idle, deadline);
     if (read_ec) {
         failed(read_ec, "read: ", parser.got_some());
-        co_return a;
+        co_return;
     }
     a.response = std::move(parser.response());
     // Reusable only after a complete exchange that both sides keep alive, with nothing
     // unasked left over, and that the sweeper did not shut as it ended.
     if (parser.keep_alive() && connection.buffer.size() == 0 && !connection.timed_out())
         lease->keep();
-    co_return a;
 }
 
 http::Response error_response(http::Status status, std::string message, Exchange const& exchange)
@@ -236,16 +236,26 @@ awaitable<http::Response> Forwarder::forward(Upstream& upstream, Exchange& excha
     auto const started = Clock::now();
     auto const deadline = started + options_.timeout;
 
-    auto result = co_await attempt(upstream, out, deadline, options_.response_limit);
+    // A request that may be retried goes out on an idle connection unchecked (the check is a
+    // system call per request). Should that connection turn out closed, the retry takes a
+    // checked one and spends no retry budget: an upstream closing an idle connection says
+    // nothing of its health.
+    bool const idempotent = is_idempotent(exchange.request.method());
+    using Check = UpstreamPool::Check;
+    Attempt result;
+    co_await attempt(upstream, out, deadline, options_.response_limit,
+                     idempotent ? Check::none : Check::alive, result);
     bool const retryable =
         result.failure == Failure::connect_failed || result.failure == Failure::stale;
-    if (retryable && is_idempotent(exchange.request.method()) && Clock::now() < deadline &&
-        upstream.retry_budget.try_retry()) {
+    bool const unchecked_stale = idempotent && result.failure == Failure::stale;
+    if (retryable && idempotent && Clock::now() < deadline &&
+        (unchecked_stale || upstream.retry_budget.try_retry())) {
         log::Line(log::Level::debug, exchange.request.log_context())
             .field("upstream", upstream.config.name)
             .field("err", result.detail)
             .emit("retrying upstream request");
-        result = co_await attempt(upstream, out, deadline, options_.response_limit);
+        result = {};
+        co_await attempt(upstream, out, deadline, options_.response_limit, Check::alive, result);
     }
 
     if (result.failure == Failure::none) {

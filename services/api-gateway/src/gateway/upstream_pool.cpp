@@ -161,11 +161,13 @@ struct UpstreamPool::State {
     // The newest idle connection still worth using, starting from `first` (already popped,
     // or none); stale ones are closed on the way, outside the lock.
     std::unique_ptr<UpstreamConnection> take_idle(net::execution_context* caller,
-                                                  std::unique_ptr<UpstreamConnection> first)
+                                                  std::unique_ptr<UpstreamConnection> first,
+                                                  Check check)
     {
         auto const now = Clock::now();
         for (auto connection = std::move(first); connection; connection = pop_idle(caller))
-            if (now - connection->idle_since < options.idle_timeout && looks_alive(*connection))
+            if (now - connection->idle_since < options.idle_timeout &&
+                (check == Check::none || looks_alive(*connection)))
                 return connection;
         return nullptr;
     }
@@ -180,9 +182,10 @@ struct UpstreamPool::State {
     // one made on another I/O thread moves to the caller's, where its exchanges run from now
     // on.
     std::unique_ptr<UpstreamConnection> idle_for(net::any_io_executor const& executor,
-                                                 std::unique_ptr<UpstreamConnection> first)
+                                                 std::unique_ptr<UpstreamConnection> first,
+                                                 Check check = Check::alive)
     {
-        auto connection = take_idle(context_of(executor), std::move(first));
+        auto connection = take_idle(context_of(executor), std::move(first), check);
         if (connection && context_of(connection->socket.get_executor()) != context_of(executor)) {
             boost::system::error_code ec;
             connection->socket = move_socket(std::move(connection->socket), executor, ec);
@@ -247,7 +250,8 @@ UpstreamPool::Stats UpstreamPool::stats() const
     return {state_->taken, state_->idle.size(), state_->waiters.size()};
 }
 
-std::optional<UpstreamPool::Lease> UpstreamPool::try_idle(net::any_io_executor const& executor)
+std::optional<UpstreamPool::Lease> UpstreamPool::try_idle(net::any_io_executor const& executor,
+                                                          Check check)
 {
     auto& s = *state_;
     std::unique_ptr<UpstreamConnection> first;
@@ -258,7 +262,7 @@ std::optional<UpstreamPool::Lease> UpstreamPool::try_idle(net::any_io_executor c
         ++s.taken;
         first = s.pop_idle_locked(context_of(executor));
     }
-    Lease lease{state_, s.idle_for(executor, std::move(first))};
+    Lease lease{state_, s.idle_for(executor, std::move(first), check)};
     if (!lease.connection_)
         return std::nullopt; // the slot goes back with the lease
     return lease;

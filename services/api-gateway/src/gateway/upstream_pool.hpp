@@ -76,9 +76,14 @@ public:
         bool keep_ = false;
     };
 
+    // Whether an idle connection is checked (one non-blocking peek) before it is handed out.
+    // A request that may be retried skips the system call: on a connection the upstream
+    // closed meanwhile it fails as stale, and its retry goes out on a checked one.
+    enum class Check { alive, none };
+
     // An idle connection at once, for a caller on `executor`, when a slot is free and a
     // connection idle (the common case under load); otherwise none, and acquire() it is.
-    std::optional<Lease> try_idle(net::any_io_executor const& executor);
+    std::optional<Lease> try_idle(net::any_io_executor const& executor, Check check = Check::alive);
 
     // An idle connection or a new one. Throws PoolError: busy when the queue is full,
     // timeout when the deadline passes first, connect_failed when connecting fails.
