@@ -188,6 +188,14 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
         failed(read_ec, "read: ", parser.got_some());
         co_return;
     }
+    if (reused && check == UpstreamPool::Check::none &&
+        parser.response().status == http::Status::request_timeout) {
+        // Most likely not an answer to this request but what the upstream wrote as it closed
+        // the idle connection, which the unchecked lease did not look for: stale.
+        a.failure = Failure::stale;
+        a.detail = "408 on a kept-alive connection";
+        co_return;
+    }
     a.response = std::move(parser.response());
     // Reusable only after a complete exchange that both sides keep alive, with nothing
     // unasked left over, and that the sweeper did not shut as it ended.
