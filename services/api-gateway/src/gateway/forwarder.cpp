@@ -163,8 +163,13 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
     }
     auto& connection = lease->connection();
     bool const reused = connection.reused;
+    // On a kept-alive connection leased unchecked, what is not a response may be what the
+    // upstream wrote before it closed the idle connection: stale too, like a 408 (below).
+    bool const unchecked = reused && check == UpstreamPool::Check::none;
     auto const failed = [&](boost::system::error_code ec, std::string_view step, bool got_some) {
         a.failure = classify(ec, connection.timed_out(), reused, got_some);
+        if (unchecked && a.failure == Failure::bad_response)
+            a.failure = Failure::stale;
         a.detail = std::string{step} + ec.message();
     };
 
@@ -188,8 +193,7 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
         failed(read_ec, "read: ", parser.got_some());
         co_return;
     }
-    if (reused && check == UpstreamPool::Check::none &&
-        parser.response().status == http::Status::request_timeout) {
+    if (unchecked && parser.response().status == http::Status::request_timeout) {
         // Most likely not an answer to this request but what the upstream wrote as it closed
         // the idle connection, which the unchecked lease did not look for: stale.
         a.failure = Failure::stale;
