@@ -17,8 +17,7 @@ int main()
         auto const env = config::Env::from_process();
         auto app_config = AppConfig::from_env(env, "api-gateway", 3005);
         auto const config = gateway::Config::from_env(env);
-        auto const& security_headers = gateway::security_headers();
-        app_config.http.default_headers = {security_headers.begin(), security_headers.end()};
+        app_config.http.default_headers = gateway::security_headers();
         app_config.http.api_key.clear(); // clients never send it: the gateway adds it upstream
         App app{std::move(app_config)};
         gateway::Gateway gateway{config}; // upstreams, breakers, limits, the pipeline

@@ -116,7 +116,10 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
     return out;
 }
 
-Failure classify(boost::system::error_code ec, bool timed_out, bool reused, bool got_some)
+// `unchecked`: a kept-alive connection leased without the liveness peek. There, what is not
+// a response may be what the upstream wrote before it closed the idle connection: stale.
+Failure classify(boost::system::error_code ec, bool timed_out, bool reused, bool unchecked,
+                 bool got_some)
 {
     if (timed_out)
         return Failure::timeout;
@@ -126,7 +129,7 @@ Failure classify(boost::system::error_code ec, bool timed_out, bool reused, bool
         return Failure::stale;
     if (ec.category() == wire::make_error_code(wire::error::bad_method).category() &&
         ec != wire::error::end_of_stream && ec != wire::error::partial_message)
-        return Failure::bad_response;
+        return unchecked ? Failure::stale : Failure::bad_response;
     return Failure::reset;
 }
 
@@ -163,13 +166,9 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
     }
     auto& connection = lease->connection();
     bool const reused = connection.reused;
-    // On a kept-alive connection leased unchecked, what is not a response may be what the
-    // upstream wrote before it closed the idle connection: stale too, like a 408 (below).
     bool const unchecked = reused && check == UpstreamPool::Check::none;
     auto const failed = [&](boost::system::error_code ec, std::string_view step, bool got_some) {
-        a.failure = classify(ec, connection.timed_out(), reused, got_some);
-        if (unchecked && a.failure == Failure::bad_response)
-            a.failure = Failure::stale;
+        a.failure = classify(ec, connection.timed_out(), reused, unchecked, got_some);
         a.detail = std::string{step} + ec.message();
     };
 
@@ -257,11 +256,10 @@ awaitable<http::Response> Forwarder::forward(Upstream& upstream, Exchange& excha
     Attempt result;
     co_await attempt(upstream, out, deadline, options_.response_limit,
                      idempotent ? Check::none : Check::alive, result);
-    bool const retryable =
-        result.failure == Failure::connect_failed || result.failure == Failure::stale;
-    bool const unchecked_stale = idempotent && result.failure == Failure::stale;
+    bool const stale = result.failure == Failure::stale; // on an idempotent request: unchecked
+    bool const retryable = stale || result.failure == Failure::connect_failed;
     if (retryable && idempotent && Clock::now() < deadline &&
-        (unchecked_stale || upstream.retry_budget.try_retry())) {
+        (stale || upstream.retry_budget.try_retry())) {
         log::Line(log::Level::debug, exchange.request.log_context())
             .field("upstream", upstream.config.name)
             .field("err", result.detail)
