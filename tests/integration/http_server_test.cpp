@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <memory>
+#include <set>
 #include <thread>
 
 using namespace shop::test;
@@ -121,6 +123,61 @@ TEST_CASE("keep-alive serves several requests on one connection", "[http]")
     c.send("GET /items/a HTTP/1.1\r\nHost: x\r\n\r\nGET /items/b HTTP/1.1\r\nHost: x\r\n\r\n");
     CHECK(json::parse(c.read_reply()->body)["id"] == "a");
     CHECK(json::parse(c.read_reply()->body)["id"] == "b");
+}
+
+namespace {
+
+// The I/O thread that answered `target` on `c`.
+std::string thread_of(Connection& c, std::string const& target)
+{
+    c.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto const reply = c.read_reply();
+    REQUIRE(reply);
+    REQUIRE(reply->status == 200);
+    return json::parse(reply->body)["thread"];
+}
+
+} // namespace
+
+TEST_CASE("connections share one I/O thread until it is busy, then spread, then come back",
+          "[http][threads]")
+{
+    auto server = test_server({{"HTTP_THREADS", "2"}, {"HTTP_THREAD_BUSY_PERCENT", "20"}});
+    std::vector<std::unique_ptr<Connection>> connections;
+    for (int i = 0; i < 4; ++i)
+        connections.push_back(std::make_unique<Connection>(server.port()));
+    auto const threads_now = [&](std::string const& target) {
+        std::set<std::string> seen;
+        for (auto& c : connections)
+            seen.insert(thread_of(*c, target));
+        return seen;
+    };
+    // Idle at first: all four on the first thread.
+    auto const first = threads_now("/thread");
+    CHECK(first.size() == 1);
+
+    // Each request uses 20 ms of CPU on its I/O thread: the thread is busy and hands some of
+    // its connections to the other, between their requests, and every request is answered.
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    std::set<std::string> spread;
+    while (spread.size() < 2 && std::chrono::steady_clock::now() < deadline)
+        spread = threads_now("/thread?spin_ms=20");
+    CHECK(spread.size() == 2);
+
+    // Cheap requests again: the later thread's connections go back to the first.
+    deadline = std::chrono::steady_clock::now() + 10s;
+    std::set<std::string> merged = spread;
+    while (merged.size() > 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+        merged = threads_now("/thread");
+    }
+    CHECK(merged.size() == 1);
+
+    // A pipelined pair is never split across threads: both are answered, in order.
+    connections.front()->send("GET /items/a HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "GET /items/b HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(json::parse(connections.front()->read_reply()->body)["id"] == "a");
+    CHECK(json::parse(connections.front()->read_reply()->body)["id"] == "b");
 }
 
 TEST_CASE("path parameters and query values arrive decoded", "[http]")

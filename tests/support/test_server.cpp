@@ -1,11 +1,13 @@
 // A server on the chassis with routes that only tests need (slow, failing, echoing), so
 // the chassis's behaviour can be shown without putting such routes in a real service.
 #include <shop/app/app.hpp>
+#include <shop/http/thread_balancer.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 using shop::awaitable;
@@ -37,6 +39,16 @@ int main()
         routes.get("/boom", [](Request&) -> awaitable<Response> {
             throw std::runtime_error{"secret detail: password=hunter2"};
             co_return Response{};
+        });
+        // Which I/O thread served the request; with ?spin_ms=, after using that much CPU on it.
+        routes.get("/thread", [](Request& req) -> awaitable<Response> {
+            auto const spin =
+                std::chrono::milliseconds{std::stoi(req.query("spin_ms").value_or("0"))};
+            auto const start = shop::http::ThreadBalancer::thread_cpu_time();
+            while (shop::http::ThreadBalancer::thread_cpu_time() - start < spin) {
+            }
+            auto const id = std::hash<std::thread::id>{}(std::this_thread::get_id());
+            co_return Response::json(Status::ok, nlohmann::json{{"thread", std::to_string(id)}});
         });
         routes.get("/blocking", [&app](Request&) -> awaitable<Response> {
             auto const io_thread = std::this_thread::get_id();

@@ -62,6 +62,12 @@ AppConfig AppConfig::from_env(config::Env const& env, std::string service,
     h.header_timeout = positive_millis(env, "HTTP_HEADER_TIMEOUT_MS", milliseconds{10'000});
     h.request_timeout = positive_millis(env, "HTTP_REQUEST_TIMEOUT_MS", milliseconds{30'000});
     h.keep_alive_timeout = positive_millis(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", milliseconds{5'000});
+    // Above this share of a core an I/O thread hands connections to a less loaded one; two
+    // threads that together use under 60 % of it share one again.
+    auto const busy =
+        static_cast<double>(env.integer("HTTP_THREAD_BUSY_PERCENT", 50, 1, 100)) / 100;
+    h.balance.busy = busy;
+    h.balance.merge = busy * 0.6;
     h.api_key = env.string("API_KEY", std::string{kDefaultApiKey});
     if (c.app_env == "production" && h.api_key == kDefaultApiKey)
         throw config::Error{"API_KEY: expected a secret of your own in production"};

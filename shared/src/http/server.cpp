@@ -3,6 +3,7 @@
 #include <shop/http/serialize.hpp>
 #include <shop/http/server.hpp>
 #include <shop/log/log.hpp>
+#include <shop/net/move_socket.hpp>
 #include <shop/text/case.hpp>
 
 #include <boost/asio/post.hpp>
@@ -111,9 +112,10 @@ std::shared_ptr<Server> Server::create(std::vector<net::io_context*> shards, Ser
 
 Server::Server(std::vector<net::io_context*> shards, ServerOptions options, Router routes,
                metrics::Registry& registry)
-    : shards_{std::move(shards)}, options_{std::move(options)}, routes_{std::move(routes)},
-      metrics_{registry, routes_.routes().size()}, strand_{net::make_strand(*shards_.at(0))},
-      acceptor_{*shards_.front()}, sweep_timer_{strand_}
+    : shards_{std::move(shards)}, options_{std::move(options)}, balancer_{shards_.size(),
+                                                                          options_.balance},
+      routes_{std::move(routes)}, metrics_{registry, routes_.routes().size()},
+      strand_{net::make_strand(*shards_.at(0))}, acceptor_{*shards_.front()}, sweep_timer_{strand_}
 {
     tcp::endpoint const endpoint{net::ip::make_address(options_.host), options_.port};
     try {
@@ -159,9 +161,9 @@ awaitable<void> Server::accept_loop()
 {
     auto const self = shared_from_this();
     for (;;) {
-        // The new socket belongs to the next io_context in turn, not to this strand.
-        auto& shard = *shards_[next_shard_];
-        next_shard_ = (next_shard_ + 1) % shards_.size();
+        // The new socket belongs to the chosen thread's io_context, not to this strand.
+        auto const thread = balancer_.place();
+        auto& shard = *shards_[thread];
         auto [ec, socket] = co_await acceptor_.async_accept(shard, as_result);
         if (ec == net::error::operation_aborted || !acceptor_.is_open())
             co_return;
@@ -177,7 +179,8 @@ awaitable<void> Server::accept_loop()
         socket.set_option(tcp::no_delay(true), ec);
         // In the table before the session starts, so a drain never misses it.
         ConnectionTable::Entry entry{connections_, socket.native_handle()};
-        net::co_spawn(shard, session(std::move(socket), std::move(entry)), net::detached);
+        balancer_.opened(thread);
+        net::co_spawn(shard, session(std::move(socket), std::move(entry), thread), net::detached);
     }
 }
 
@@ -194,14 +197,19 @@ awaitable<void> Server::sweep_loop()
     }
 }
 
-awaitable<void> Server::session(tcp::socket socket, ConnectionTable::Entry entry)
+awaitable<void> Server::session(tcp::socket socket, ConnectionTable::Entry entry,
+                                std::size_t thread)
 {
     auto const self = shared_from_this();
     try {
-        co_await serve(socket, entry.connection());
+        auto const to = co_await serve(socket, entry.connection(), thread);
+        if (to && hand_over(socket, entry, *to))
+            co_return;
+        thread = to.value_or(thread); // counted there already
     } catch (std::exception const& e) {
         log::debug("connection failed: {}", e.what());
     }
+    balancer_.closed(thread);
     entry.leave(); // before the close: the sweeper never shuts a reused fd
     boost::system::error_code ignored;
     socket.close(ignored);
@@ -209,7 +217,22 @@ awaitable<void> Server::session(tcp::socket socket, ConnectionTable::Entry entry
         connections_->close_idle_if_quiet();
 }
 
-awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
+// The connection goes on in a new session on thread `to`, with the same table entry (its fd
+// stays the same). Nothing is pending on the socket and nothing is buffered.
+bool Server::hand_over(tcp::socket& socket, ConnectionTable::Entry& entry, std::size_t to)
+{
+    boost::system::error_code ec;
+    auto moved = move_socket(std::move(socket), shards_[to]->get_executor(), ec);
+    if (ec) {
+        log::debug("connection not moved: {}", ec.message());
+        return false;
+    }
+    net::co_spawn(*shards_[to], session(std::move(moved), std::move(entry), to), net::detached);
+    return true;
+}
+
+awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connection& connection,
+                                                    std::size_t thread)
 {
     boost::beast::flat_buffer buffer;
     std::string head; // reused for every response on this connection
@@ -250,7 +273,7 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
         if (!ec) {
             if (auto const invalid = check_head(parser)) {
                 co_await reject(socket, connection, *invalid, head);
-                co_return;
+                co_return std::nullopt;
             }
         }
         if (!ec && !parser.is_done()) {
@@ -266,7 +289,7 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
         if (ec) {
             if (auto const failure = read_failure(ec, started, connection.timed_out()))
                 co_await reject(socket, connection, *failure, head);
-            co_return;
+            co_return std::nullopt;
         }
 
         auto const started_at = Clock::now();
@@ -292,16 +315,23 @@ awaitable<void> Server::serve(tcp::socket& socket, Connection& connection)
         if (!ec && streamed)
             co_await write_stream(socket, connection, response);
 
-        auto const seconds = std::chrono::duration<double>(Clock::now() - started_at).count();
+        auto const finished_at = Clock::now();
+        auto const seconds = std::chrono::duration<double>(finished_at - started_at).count();
         auto const status = static_cast<unsigned>(response.status);
         metrics_.record(route, request.method(), method_label(request), status, seconds);
         log_access(request, status, seconds);
         if (ec)
-            co_return;
+            co_return std::nullopt;
         if (close || draining())
             break;
+        // Between requests, with nothing of the next one read yet, it may move threads.
+        if (buffer.size() == 0) {
+            if (auto const to = balancer_.next(thread, finished_at); to != thread)
+                co_return to;
+        }
     }
     co_await linger(socket, connection);
+    co_return std::nullopt;
 }
 
 namespace {

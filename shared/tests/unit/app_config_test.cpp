@@ -52,3 +52,18 @@ TEST_CASE("production refuses to start with the development API key", "[config][
     CHECK(config_of({{"APP_ENV", "production"}, {"API_KEY", "a-real-secret"}}).http.api_key ==
           "a-real-secret");
 }
+
+TEST_CASE("HTTP_THREAD_BUSY_PERCENT sets when an I/O thread shares its connections",
+          "[config][threads]")
+{
+    auto const defaults = config_of({}).http.balance;
+    CHECK(defaults.busy == Approx(0.5));
+    CHECK(defaults.merge == Approx(0.3));
+    auto const eager = config_of({{"HTTP_THREAD_BUSY_PERCENT", "20"}}).http.balance;
+    CHECK(eager.busy == Approx(0.2));
+    CHECK(eager.merge == Approx(0.12));
+    CHECK_THAT(error_of({{"HTTP_THREAD_BUSY_PERCENT", "0"}}),
+               Catch::Contains("HTTP_THREAD_BUSY_PERCENT"));
+    CHECK_THAT(error_of({{"HTTP_THREAD_BUSY_PERCENT", "half"}}),
+               Catch::Contains("HTTP_THREAD_BUSY_PERCENT"));
+}

@@ -1,5 +1,7 @@
 #include "gateway/upstream_pool.hpp"
 
+#include <shop/net/move_socket.hpp>
+
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
@@ -10,7 +12,6 @@
 #include <deque>
 #include <mutex>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <vector>
 
 namespace shop::gateway {
@@ -82,24 +83,6 @@ awaitable<void> sweep_loop(std::weak_ptr<http::ConnectionTable> table)
             co_return;
         alive->sweep();
     }
-}
-
-// The same connected socket, registered with `executor`'s reactor instead of its own. It
-// must have no operation pending.
-tcp::socket move_socket(tcp::socket released, net::any_io_executor const& executor,
-                        boost::system::error_code& ec)
-{
-    auto const protocol = released.local_endpoint(ec).protocol();
-    tcp::socket socket{executor};
-    if (!ec) {
-        auto const fd = released.release(ec);
-        if (!ec) {
-            socket.assign(protocol, fd, ec);
-            if (ec)
-                ::close(fd); // not adopted: nobody else will close it
-        }
-    }
-    return socket;
 }
 
 net::execution_context* context_of(net::any_io_executor const& executor)

@@ -1,12 +1,13 @@
 #pragma once
-// HTTP/1.1 server: one coroutine per connection, connections dealt in turn to the App's
-// io_contexts (one per I/O thread: a connection never changes threads), keep-alive,
-// limits (413, 431), read/idle timeouts, one access-log line and two metric updates per
-// request, graceful drain.
+// HTTP/1.1 server: one coroutine per connection on one of the App's io_contexts (one per I/O
+// thread; which one, and when a connection moves between requests, is the ThreadBalancer's
+// call), keep-alive, limits (413, 431), read/idle timeouts, one access-log line and two
+// metric updates per request, graceful drain.
 #include <shop/http/connection_table.hpp>
 #include <shop/http/http_metrics.hpp>
 #include <shop/http/router.hpp>
 #include <shop/http/server_options.hpp>
+#include <shop/http/thread_balancer.hpp>
 #include <shop/metrics/registry.hpp>
 #include <shop/net/asio.hpp>
 
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace shop::http {
@@ -45,8 +47,11 @@ public:
 private:
     awaitable<void> accept_loop();
     awaitable<void> sweep_loop();
-    awaitable<void> session(tcp::socket socket, ConnectionTable::Entry entry);
-    awaitable<void> serve(tcp::socket& socket, Connection& connection);
+    awaitable<void> session(tcp::socket socket, ConnectionTable::Entry entry, std::size_t thread);
+    // Returns the thread the connection goes on with when it is to move, else nothing.
+    awaitable<std::optional<std::size_t>> serve(tcp::socket& socket, Connection& connection,
+                                                std::size_t thread);
+    bool hand_over(tcp::socket& socket, ConnectionTable::Entry& entry, std::size_t to);
     awaitable<void> write_stream(tcp::socket& socket, Connection& connection,
                                  Response const& response);
     awaitable<Response> dispatch(Request& request, Route const*& matched);
@@ -55,8 +60,8 @@ private:
     awaitable<void> linger(tcp::socket& socket, Connection& connection);
 
     std::vector<net::io_context*> const shards_;
-    std::size_t next_shard_ = 0; // the accept loop's alone
     ServerOptions options_;
+    ThreadBalancer balancer_;
     Router routes_;
     HttpMetrics metrics_;
     net::strand<net::io_context::executor_type> strand_; // acceptor and sweeper

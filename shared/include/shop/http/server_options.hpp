@@ -3,8 +3,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace shop::http {
+
+// How connections are spread over the I/O threads (see thread_balancer.hpp). A load is the
+// share of one core a thread used over the last window.
+struct BalanceOptions {
+    double busy = 0.5;  // a thread above it hands connections to a less loaded one
+    double merge = 0.3; // two threads whose loads add up to less share the earlier one
+    std::chrono::milliseconds window{100};
+};
 
 struct ServerOptions {
     std::string host = "0.0.0.0";
@@ -20,6 +30,7 @@ struct ServerOptions {
     // When set, requests under /api must carry it in `x-api-key` (else 401); health and
     // metrics stay open.
     std::string api_key;
+    BalanceOptions balance;
 };
 
 } // namespace shop::http
