@@ -644,8 +644,7 @@ TEST_CASE("upstream connections are kept alive and reused", "[gateway]")
             RawUpstream::answer(fd, "ok");
     }};
     auto gw = gateway(raw.port());
-    // A new client connection each time: the gateway's two I/O threads take them in turn,
-    // so the one upstream connection passes from one thread to the other.
+    // A new client connection each time, all served through one upstream connection.
     for (int i = 0; i < 5; ++i)
         CHECK(request(gw.port(), "GET", "/api/users").status == 200);
     CHECK(raw.requests().size() == 5);
