@@ -14,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <future>
 #include <memory>
 #include <set>
@@ -152,14 +151,7 @@ bool welcome_order_paid(Chain& chain, std::string const& user_id)
 // 0 when the sample is not there yet.
 double sample(std::uint16_t port, std::string const& name)
 {
-    auto const text = test::request(port, "GET", "/metrics").body;
-    auto const at = text.find("\n" + name + " ");
-    if (at == std::string::npos)
-        return 0;
-    auto const begin = text.data() + at + name.size() + 2;
-    double value = 0;
-    std::from_chars(begin, text.data() + text.size(), value);
-    return value;
+    return test::sample_in(test::request(port, "GET", "/metrics").body, name).value_or(0);
 }
 
 // The events of one correlation id, in the order the reader got them.

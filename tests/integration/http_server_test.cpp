@@ -163,6 +163,16 @@ TEST_CASE("connections share one I/O thread until it is busy, then spread, then 
     while (spread.size() < 2 && std::chrono::steady_clock::now() < deadline)
         spread = threads_now("/thread?spin_ms=20");
     CHECK(spread.size() == 2);
+    // Each thread's connections on /metrics: the four and the scrape's own.
+    auto const busy_metrics = request(server.port(), "GET", "/metrics").body;
+    auto const on_first = sample_in(busy_metrics, R"(http_io_thread_connections{thread="0"})");
+    auto const on_second = sample_in(busy_metrics, R"(http_io_thread_connections{thread="1"})");
+    REQUIRE(on_first);
+    REQUIRE(on_second);
+    CHECK(*on_first > 0);
+    CHECK(*on_second > 0);
+    CHECK(*on_first + *on_second == 5);
+    CHECK(sample_in(busy_metrics, R"(http_io_thread_load{thread="0"})"));
 
     // Cheap requests again: the later thread's connections go back to the first.
     deadline = std::chrono::steady_clock::now() + 10s;
@@ -172,6 +182,12 @@ TEST_CASE("connections share one I/O thread until it is busy, then spread, then 
         merged = threads_now("/thread");
     }
     CHECK(merged.size() == 1);
+    // Once no request finished for two windows (100 ms each), both threads count as idle:
+    // the scrape's own connection goes to the first thread too.
+    std::this_thread::sleep_for(300ms);
+    auto const quiet_metrics = request(server.port(), "GET", "/metrics").body;
+    CHECK(sample_in(quiet_metrics, R"(http_io_thread_connections{thread="0"})").value_or(-1) == 5);
+    CHECK(sample_in(quiet_metrics, R"(http_io_thread_connections{thread="1"})").value_or(-1) == 0);
 
     // A pipelined pair is never split across threads: both are answered, in order.
     connections.front()->send("GET /items/a HTTP/1.1\r\nHost: x\r\n\r\n"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cctype>
+#include <charconv>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
@@ -176,6 +177,19 @@ bool eventually(std::function<bool()> const& condition, std::chrono::millisecond
         std::this_thread::sleep_for(std::chrono::milliseconds{10});
     }
     return true;
+}
+
+std::optional<double> sample_in(std::string_view metrics, std::string_view name)
+{
+    auto const line = "\n" + std::string{name} + " ";
+    auto const at = metrics.find(line);
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    double value = 0;
+    auto const begin = metrics.data() + at + line.size();
+    if (std::from_chars(begin, metrics.data() + metrics.size(), value).ec != std::errc{})
+        return std::nullopt;
+    return value;
 }
 
 bool refuses_connections(std::uint16_t port)

@@ -57,6 +57,10 @@ Reply request(std::uint16_t port, std::string_view method, std::string_view targ
 bool eventually(std::function<bool()> const& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds{2});
 
+// The value of one sample in a /metrics text, e.g. `payments_total{status="completed"}`;
+// nothing when it is not there.
+std::optional<double> sample_in(std::string_view metrics, std::string_view name);
+
 // True when nothing accepts connections on the port.
 bool refuses_connections(std::uint16_t port);
 

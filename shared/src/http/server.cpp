@@ -114,7 +114,7 @@ Server::Server(std::vector<net::io_context*> shards, ServerOptions options, Rout
                metrics::Registry& registry)
     : shards_{std::move(shards)}, options_{std::move(options)}, balancer_{shards_.size(),
                                                                           options_.balance},
-      routes_{std::move(routes)}, metrics_{registry, routes_.routes().size()},
+      routes_{std::move(routes)}, registry_{registry}, metrics_{registry, routes_.routes().size()},
       strand_{net::make_strand(*shards_.at(0))}, acceptor_{*shards_.front()}, sweep_timer_{strand_}
 {
     tcp::endpoint const endpoint{net::ip::make_address(options_.host), options_.port};
@@ -132,8 +132,30 @@ Server::Server(std::vector<net::io_context*> shards, ServerOptions options, Rout
 
 void Server::start()
 {
+    add_thread_metrics();
     net::co_spawn(strand_, accept_loop(), net::detached);
     net::co_spawn(strand_, sweep_loop(), net::detached);
+}
+
+// Read when scraped: nothing on the request path.
+void Server::add_thread_metrics()
+{
+    auto& connections = registry_.gauge("http_io_thread_connections",
+                                        "Open HTTP connections on each I/O thread.", {"thread"});
+    auto& load = registry_.gauge("http_io_thread_load",
+                                 "Share of a core each I/O thread used over its last measuring "
+                                 "window (0 after two windows without a finished request).",
+                                 {"thread"});
+    registry_.on_scrape([weak = weak_from_this(), &connections, &load] {
+        auto const self = weak.lock();
+        if (!self)
+            return;
+        for (std::size_t i = 0; i < self->balancer_.threads(); ++i) {
+            auto const thread = std::to_string(i);
+            connections.with({thread}).set(static_cast<double>(self->balancer_.connections(i)));
+            load.with({thread}).set(self->balancer_.load(i));
+        }
+    });
 }
 
 void Server::drain(std::function<void()> on_drained)
@@ -162,9 +184,8 @@ awaitable<void> Server::accept_loop()
     auto const self = shared_from_this();
     for (;;) {
         // The new socket belongs to the chosen thread's io_context, not to this strand.
-        auto const thread = balancer_.place();
-        auto& shard = *shards_[thread];
-        auto [ec, socket] = co_await acceptor_.async_accept(shard, as_result);
+        auto thread = balancer_.place();
+        auto [ec, accepted] = co_await acceptor_.async_accept(*shards_[thread], as_result);
         if (ec == net::error::operation_aborted || !acceptor_.is_open())
             co_return;
         if (ec) {
@@ -176,11 +197,20 @@ awaitable<void> Server::accept_loop()
         }
         if (draining())
             continue; // the socket closes as it goes out of scope
+        tcp::socket socket{std::move(accepted)};
+        // The choice was made when the wait began, perhaps long ago: made again now.
+        if (auto const now = balancer_.place(); now != thread) {
+            socket = move_socket(std::move(socket), shards_[now]->get_executor(), ec);
+            if (ec)
+                continue;
+            thread = now;
+        }
         socket.set_option(tcp::no_delay(true), ec);
         // In the table before the session starts, so a drain never misses it.
         ConnectionTable::Entry entry{connections_, socket.native_handle()};
         balancer_.opened(thread);
-        net::co_spawn(shard, session(std::move(socket), std::move(entry), thread), net::detached);
+        net::co_spawn(*shards_[thread], session(std::move(socket), std::move(entry), thread),
+                      net::detached);
     }
 }
 

@@ -120,15 +120,29 @@ void ThreadBalancer::sample(Shard& shard, std::size_t thread, std::int64_t now_n
     shard.to = handoff ? handoff->to : thread;
 }
 
+std::size_t ThreadBalancer::connections(std::size_t thread) const noexcept
+{
+    return shards_[thread].connections.load(std::memory_order_relaxed);
+}
+
+double ThreadBalancer::load(std::size_t thread) const
+{
+    return load_at(shards_[thread], nanoseconds(Clock::now()));
+}
+
+// A thread that finished no request for two windows is taken as idle.
+double ThreadBalancer::load_at(Shard const& shard, std::int64_t now_ns) const
+{
+    auto const stale = now_ns - shard.sampled_ns.load(std::memory_order_relaxed) > 2 * window_ns_;
+    return stale ? 0.0 : shard.load.load(std::memory_order_relaxed);
+}
+
 std::vector<double> ThreadBalancer::loads(std::int64_t now_ns) const
 {
-    // A thread that finished no request for two windows is taken as idle.
     std::vector<double> current;
     current.reserve(shards_.size());
     for (auto const& shard : shards_)
-        current.push_back(now_ns - shard.sampled_ns.load(std::memory_order_relaxed) > 2 * window_ns_
-                              ? 0.0
-                              : shard.load.load(std::memory_order_relaxed));
+        current.push_back(load_at(shard, now_ns));
     return current;
 }
 

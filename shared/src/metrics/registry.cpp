@@ -448,14 +448,29 @@ detail::RegistryEntry& Registry::add(std::unique_ptr<detail::RegistryEntry> entr
     return **it;
 }
 
+void Registry::on_scrape(std::function<void()> refresh)
+{
+    std::lock_guard const lock{mutex_};
+    refreshes_.push_back(std::move(refresh));
+}
+
 std::string Registry::expose() const
 {
     std::vector<detail::RegistryEntry const*> entries;
+    std::vector<std::function<void()>> refreshes;
     {
         std::lock_guard const lock{mutex_};
         entries.reserve(entries_.size());
         for (auto const& e : entries_) {
             entries.push_back(e.get());
+        }
+        refreshes = refreshes_;
+    }
+    for (auto const& refresh : refreshes) {
+        try {
+            refresh();
+        } catch (std::exception const&) {
+            // its gauges keep the values of the last scrape
         }
     }
     std::string out; // formatted without the lock, so callbacks may use the registry

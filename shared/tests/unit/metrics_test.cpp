@@ -323,6 +323,25 @@ consumer_lag_total 7.5
 )");
 }
 
+TEST_CASE("labelled gauges can be brought up to date as each scrape begins", "[metrics]")
+{
+    Registry registry;
+    auto& open = registry.gauge("pool_open", "Open connections.", {"pool"});
+    std::vector<double> per_pool{2, 5};
+    registry.on_scrape([&] {
+        for (std::size_t i = 0; i < per_pool.size(); ++i)
+            open.with({std::to_string(i)}).set(per_pool[i]);
+    });
+    registry.on_scrape([] { throw std::runtime_error{"unavailable"}; });
+    auto const first = registry.expose();
+    CHECK(sample_value(first, R"(pool_open{pool="0"})") == 2);
+    CHECK(sample_value(first, R"(pool_open{pool="1"})") == 5);
+    per_pool = {0, 1};
+    auto const second = registry.expose();
+    CHECK(sample_value(second, R"(pool_open{pool="0"})") == 0);
+    CHECK(sample_value(second, R"(pool_open{pool="1"})") == 1);
+}
+
 TEST_CASE("process metrics are present and plausible", "[metrics]")
 {
     Registry registry;

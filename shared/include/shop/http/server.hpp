@@ -45,6 +45,7 @@ public:
            metrics::Registry& registry);
 
 private:
+    void add_thread_metrics();
     awaitable<void> accept_loop();
     awaitable<void> sweep_loop();
     awaitable<void> session(tcp::socket socket, ConnectionTable::Entry entry, std::size_t thread);
@@ -63,6 +64,7 @@ private:
     ServerOptions options_;
     ThreadBalancer balancer_;
     Router routes_;
+    metrics::Registry& registry_;
     HttpMetrics metrics_;
     net::strand<net::io_context::executor_type> strand_; // acceptor and sweeper
     tcp::acceptor acceptor_;

@@ -57,6 +57,11 @@ public:
     // new thread at once.
     std::size_t next(std::size_t thread, Clock::time_point now);
 
+    // What each thread carries now, from any thread (for metrics).
+    std::size_t threads() const noexcept { return shards_.size(); }
+    std::size_t connections(std::size_t thread) const noexcept;
+    double load(std::size_t thread) const; // 0 after two windows without a finished request
+
 private:
     struct alignas(64) Shard {
         std::atomic<double> load{0.0};
@@ -70,6 +75,7 @@ private:
     };
 
     void sample(Shard& shard, std::size_t thread, std::int64_t now_ns);
+    double load_at(Shard const& shard, std::int64_t now_ns) const;
     std::vector<double> loads(std::int64_t now_ns) const;
 
     BalanceOptions options_;

@@ -143,6 +143,10 @@ public:
     void gauge_callback(std::string name, std::string help, std::function<double()> read);
     void counter_callback(std::string name, std::string help, std::function<double()> read);
 
+    // Runs before every expose(), without the registry lock: for labelled gauges whose values
+    // are cheaper to read when scraped than to keep up to date. One that throws is skipped.
+    void on_scrape(std::function<void()> refresh);
+
     // Prometheus text exposition format 0.0.4, families in registration order.
     std::string expose() const;
 
@@ -153,6 +157,7 @@ private:
     mutable std::mutex mutex_;
     // In registration order; entries never move, so expose() can work on a snapshot.
     std::vector<std::unique_ptr<detail::RegistryEntry>> entries_;
+    std::vector<std::function<void()>> refreshes_;
 };
 
 // Seconds: 0.0005 0.001 0.0025 0.005 0.01 0.025 0.05 0.1 0.25 0.5 1 2.5 5 10.
