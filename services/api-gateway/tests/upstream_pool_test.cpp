@@ -3,12 +3,9 @@
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
 #include <atomic>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 using namespace shop;
 using namespace shop::gateway;
@@ -17,57 +14,49 @@ using namespace std::chrono_literals;
 namespace {
 
 // An upstream on a loopback port that answers "ok" to every request of every connection,
-// one connection at a time, and counts the connections.
+// one connection at a time, and counts the connections. Blocking calls on a thread of its own.
 class OkUpstream {
 public:
-    OkUpstream()
+    OkUpstream() : acceptor_{io_, {net::ip::address_v4::loopback(), 0}}
     {
-        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        auto* const generic = reinterpret_cast<sockaddr*>(&address);
-        REQUIRE(::bind(listener_, generic, length) == 0);
-        REQUIRE(::listen(listener_, 8) == 0);
-        REQUIRE(::getsockname(listener_, generic, &length) == 0);
-        port_ = ntohs(address.sin_port);
         thread_ = std::jthread{[this] { serve(); }};
     }
     ~OkUpstream()
     {
-        ::shutdown(listener_, SHUT_RDWR); // wakes the accept
+        ::shutdown(acceptor_.native_handle(), SHUT_RDWR); // wakes the blocked accept
         thread_.join();
-        ::close(listener_);
     }
     OkUpstream(OkUpstream const&) = delete;
     OkUpstream& operator=(OkUpstream const&) = delete;
 
-    std::string port() const { return std::to_string(port_); }
+    std::string port() const { return std::to_string(acceptor_.local_endpoint().port()); }
     int connections() const { return connections_.load(); }
 
 private:
     void serve()
     {
-        for (int fd; (fd = ::accept(listener_, nullptr, nullptr)) >= 0; ::close(fd)) {
+        boost::system::error_code ec;
+        for (auto socket = acceptor_.accept(ec); !ec; socket = acceptor_.accept(ec)) {
             ++connections_;
             std::string pending;
-            char chunk[512];
-            for (ssize_t n; (n = ::recv(fd, chunk, sizeof chunk, 0)) > 0;) {
-                pending.append(chunk, static_cast<std::size_t>(n));
+            std::array<char, 512> chunk{};
+            for (std::size_t n; (n = socket.read_some(net::buffer(chunk), ec)) > 0 && !ec;) {
+                pending.append(chunk.data(), n);
                 for (auto end = pending.find("\r\n\r\n"); end != std::string::npos;
                      end = pending.find("\r\n\r\n")) {
                     pending.erase(0, end + 4);
-                    std::string_view const answer =
-                        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-                    (void)::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+                    net::write(socket,
+                               net::buffer(std::string_view{"HTTP/1.1 200 OK\r\n"
+                                                            "Content-Length: 2\r\n\r\nok"}),
+                               ec);
                 }
             }
+            ec = {};
         }
     }
 
-    int listener_ = -1;
-    std::uint16_t port_ = 0;
+    net::io_context io_;
+    tcp::acceptor acceptor_;
     std::atomic<int> connections_{0};
     std::jthread thread_;
 };
