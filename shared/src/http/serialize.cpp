@@ -10,25 +10,33 @@
 namespace shop::http {
 namespace {
 
+// The head's fixed pieces are string views, not C strings: appending one then costs no strlen
+// (a response head appends a few dozen of them).
+using namespace std::string_view_literals;
+constexpr auto kCrLf = "\r\n"sv;
+
 bool is_framing_header(std::string_view name)
 {
-    for (std::string_view const framing : {"content-length", "transfer-encoding", "connection"})
-        if (text::iequals(name, framing))
-            return true;
-    return false;
+    return text::iequals(name, "content-length"sv) || text::iequals(name, "transfer-encoding"sv) ||
+           text::iequals(name, "connection"sv);
 }
 
 // A CR or LF in a handler's header would let it forge headers: they become spaces.
 void append_header(std::string& out, std::string_view name, std::string_view value)
 {
     auto const start = out.size();
-    out.append(name).append(": ").append(value);
+    out.append(name).append(": "sv).append(value);
     std::string_view const added{out.data() + start, out.size() - start};
     if (added.find('\r') != std::string_view::npos || added.find('\n') != std::string_view::npos)
         std::replace_if(
             out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
             [](char c) { return c == '\r' || c == '\n'; }, ' ');
-    out += "\r\n";
+    out.append(kCrLf);
+}
+
+std::string_view digits(fmt::format_int const& number)
+{
+    return {number.data(), number.size()};
 }
 
 bool has_header(Response const& response, std::string_view name)
@@ -60,22 +68,22 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
 {
     out.clear();
     auto const code = static_cast<unsigned>(response.status);
-    out.append("HTTP/1.1 ").append(fmt::format_int(code).c_str()).append(" ");
-    out.append(boost::beast::http::obsolete_reason(response.status)).append("\r\n");
-    out.append("Date: ").append(http_date()).append("\r\n");
+    out.append("HTTP/1.1 "sv).append(digits(fmt::format_int(code))).append(" "sv);
+    out.append(boost::beast::http::obsolete_reason(response.status)).append(kCrLf);
+    out.append("Date: "sv).append(http_date()).append(kCrLf);
     if (code >= 200 && code != 204 && code != 304) {
-        out.append("Content-Type: ").append(response.content_type).append("\r\n");
+        out.append("Content-Type: "sv).append(response.content_type).append(kCrLf);
         if (!response.stream) // a stream's body ends when the connection closes
-            out.append("Content-Length: ")
-                .append(fmt::format_int(response.body.size()).c_str())
-                .append("\r\n");
+            out.append("Content-Length: "sv)
+                .append(digits(fmt::format_int(response.body.size())))
+                .append(kCrLf);
     }
     if (!options.request_id.empty())
-        out.append("X-Request-Id: ").append(options.request_id).append("\r\n");
+        out.append("X-Request-Id: "sv).append(options.request_id).append(kCrLf);
     if (!options.keep_alive)
-        out += "Connection: close\r\n";
+        out.append("Connection: close\r\n"sv);
     else if (options.http10)
-        out += "Connection: keep-alive\r\n";
+        out.append("Connection: keep-alive\r\n"sv);
     for (auto const& [name, value] : response.headers)
         if (!is_framing_header(name)) // the server alone frames the message
             append_header(out, name, value);
@@ -83,7 +91,7 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
         for (auto const& [name, value] : *options.default_headers)
             if (!has_header(response, name))
                 append_header(out, name, value);
-    out += "\r\n";
+    out.append(kCrLf);
 }
 
 } // namespace shop::http

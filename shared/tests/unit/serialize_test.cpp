@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <regex>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace shop::http;
 
@@ -71,4 +74,18 @@ TEST_CASE("a handler cannot frame the message itself", "[serialize]")
     CHECK(head.find("chunked") == std::string::npos);
     CHECK(head.find("upgrade") == std::string::npos);
     CHECK(head.find("X-Kept: yes\r\n") != std::string::npos);
+}
+
+TEST_CASE("default headers fill in what the response does not set itself", "[serialize]")
+{
+    std::vector<std::pair<std::string, std::string>> const defaults{
+        {"X-Frame-Options", "DENY"}, {"Referrer-Policy", "no-referrer"}};
+    std::string head;
+    auto response = Response::text(Status::ok, "ok");
+    response.header("x-frame-options", "SAMEORIGIN");
+    serialize_head(head, response, {"r", true, false, &defaults});
+    CHECK(head.find("x-frame-options: SAMEORIGIN\r\n") != std::string::npos);
+    CHECK(head.find("DENY") == std::string::npos);
+    CHECK(head.find("Referrer-Policy: no-referrer\r\n") != std::string::npos);
+    CHECK(head.ends_with("\r\n\r\n"));
 }

@@ -18,6 +18,7 @@ namespace {
 
 namespace wire = boost::beast::http;
 using text::iequals;
+using namespace std::string_view_literals; // appended without a strlen
 
 // The request as the upstream gets it, serialised once: a retry sends the same bytes.
 struct UpstreamRequest {
@@ -66,7 +67,7 @@ std::vector<std::string> connection_options_of(http::Request::Message const& mes
 
 void append_header(std::string& out, std::string_view name, std::string_view value)
 {
-    out.append(name).append(": ").append(value).append("\r\n");
+    out.append(name).append(": "sv).append(value).append("\r\n"sv);
 }
 
 // Methods whose requests announce their length even when empty (RFC 9110 §8.6).
@@ -86,10 +87,10 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
     auto& head = out.head;
     head.reserve(512 + request.target().size());
     head.append(request.method_name())
-        .append(" ")
+        .append(" "sv)
         .append(upstream.config.base_path)
         .append(request.target())
-        .append(" HTTP/1.1\r\n");
+        .append(" HTTP/1.1\r\n"sv);
 
     append_header(head, "Host", upstream.host_header);
     auto const options = connection_options_of(in);
@@ -112,7 +113,7 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
         append_header(head, "x-api-key", api_key);
     if (!out.body.empty() || expects_body(out.method))
         append_header(head, "Content-Length", std::to_string(out.body.size()));
-    head.append("\r\n");
+    head.append("\r\n"sv);
     return out;
 }
 
