@@ -1,7 +1,7 @@
 // api-gateway: the one entry point on port 3005. Requests under /api/users, /api/orders
-// and /api/payments go through the pipeline (request id, security headers, CORS, rate
-// limit) to their service over pooled keep-alive connections, behind a circuit breaker;
-// /api/events shows the event chains it follows on every topic.
+// and /api/payments go through the pipeline (security headers, CORS, rate limit) to their
+// service with their request id, over pooled keep-alive connections, behind a circuit
+// breaker; /api/events shows the event chains it follows on every topic.
 #include "gateway/config.hpp"
 #include "gateway/event_routes.hpp"
 #include "gateway/gateway.hpp"

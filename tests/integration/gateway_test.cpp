@@ -585,7 +585,8 @@ TEST_CASE("CORS: allowed origins get preflights answered and CORS headers, other
     CHECK(json::parse(options.body)["method"] == "OPTIONS");
 }
 
-TEST_CASE("gateway responses carry the security headers, and /api ones are never cached",
+TEST_CASE("gateway responses carry the gateway's security headers, in place of an upstream's, "
+          "and /api ones are never cached",
           "[gateway]")
 {
     RunningService upstream{SHOP_TEST_SERVER};

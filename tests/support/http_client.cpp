@@ -106,7 +106,11 @@ std::optional<Reply> Connection::read_reply(std::chrono::milliseconds timeout, B
         auto const colon = line.find(':');
         auto value = std::string{line.substr(colon + 1)};
         value.erase(0, value.find_first_not_of(' '));
-        reply.headers[lower(std::string{line.substr(0, colon)})] = value;
+        // A repeated field joins the first with a comma, as a recipient reads it (RFC 9110 5.3).
+        auto const [field, added] =
+            reply.headers.try_emplace(lower(std::string{line.substr(0, colon)}), value);
+        if (!added)
+            field->second += ", " + value;
         pos = eol + 2;
     }
     std::size_t const length = body == Body::by_length && reply.headers.count("content-length")

@@ -13,7 +13,7 @@ namespace shop::test {
 
 struct Reply {
     int status = 0;
-    std::map<std::string, std::string> headers; // names in lower case
+    std::map<std::string, std::string> headers; // names in lower case; repeats joined by ", "
     std::string body;
 
     std::string header(std::string const& name) const;

@@ -61,7 +61,8 @@ int main()
         });
         // An upstream for the gateway's tests: echoes what arrived (method, target, headers,
         // body) with the status asked for in ?status=, and answers with headers a gateway
-        // must pass on (X-Total-Count, Location) or drop (hop-by-hop ones, Server).
+        // must pass on (X-Total-Count, Location), drop (hop-by-hop ones, Server) or replace
+        // with its own (security headers, Cache-Control).
         auto const echo = [](Request& req) -> awaitable<Response> {
             nlohmann::json headers = nlohmann::json::object();
             for (auto const& field : req.message()) {
@@ -81,7 +82,10 @@ int main()
                 .header("Keep-Alive", "timeout=5")
                 .header("Upgrade", "h2c")
                 .header("Proxy-Authenticate", "Basic")
-                .header("Server", "test-upstream/1.0");
+                .header("Server", "test-upstream/1.0")
+                .header("X-Frame-Options", "SAMEORIGIN")
+                .header("Referrer-Policy", "unsafe-url")
+                .header("Cache-Control", "public, max-age=60");
             co_return response;
         };
         for (auto const* pattern : {"/api/:service", "/api/:service/:id", "/api/:service/:id/:sub"})

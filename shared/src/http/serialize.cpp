@@ -1,4 +1,5 @@
 #include <shop/http/serialize.hpp>
+#include <shop/text/append.hpp>
 #include <shop/text/case.hpp>
 
 #include <fmt/format.h>
@@ -11,8 +12,9 @@ namespace shop::http {
 namespace {
 
 // The head's fixed pieces are string views, not C strings: appending one then costs no strlen
-// (a response head appends a few dozen of them).
+// (a response head appends a few dozen of them), and a line's pieces go in at once.
 using namespace std::string_view_literals;
+using text::append_all;
 constexpr auto kCrLf = "\r\n"sv;
 
 bool is_framing_header(std::string_view name)
@@ -25,13 +27,13 @@ bool is_framing_header(std::string_view name)
 void append_header(std::string& out, std::string_view name, std::string_view value)
 {
     auto const start = out.size();
-    out.append(name).append(": "sv).append(value);
-    std::string_view const added{out.data() + start, out.size() - start};
+    append_all(out, name, ": "sv, value, kCrLf);
+    char* const line = out.data() + start;
+    std::size_t const length = out.size() - start - kCrLf.size();
+    std::string_view const added{line, length};
     if (added.find('\r') != std::string_view::npos || added.find('\n') != std::string_view::npos)
         std::replace_if(
-            out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
-            [](char c) { return c == '\r' || c == '\n'; }, ' ');
-    out.append(kCrLf);
+            line, line + length, [](char c) { return c == '\r' || c == '\n'; }, ' ');
 }
 
 std::string_view digits(fmt::format_int const& number)
@@ -68,18 +70,17 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
 {
     out.clear();
     auto const code = static_cast<unsigned>(response.status);
-    out.append("HTTP/1.1 "sv).append(digits(fmt::format_int(code))).append(" "sv);
-    out.append(boost::beast::http::obsolete_reason(response.status)).append(kCrLf);
-    out.append("Date: "sv).append(http_date()).append(kCrLf);
+    append_all(out, "HTTP/1.1 "sv, digits(fmt::format_int(code)), " "sv,
+               boost::beast::http::obsolete_reason(response.status), "\r\nDate: "sv, http_date(),
+               kCrLf);
     if (code >= 200 && code != 204 && code != 304) {
-        out.append("Content-Type: "sv).append(response.content_type).append(kCrLf);
+        append_all(out, "Content-Type: "sv, response.content_type, kCrLf);
         if (!response.stream) // a stream's body ends when the connection closes
-            out.append("Content-Length: "sv)
-                .append(digits(fmt::format_int(response.body.size())))
-                .append(kCrLf);
+            append_all(out, "Content-Length: "sv, digits(fmt::format_int(response.body.size())),
+                       kCrLf);
     }
     if (!options.request_id.empty())
-        out.append("X-Request-Id: "sv).append(options.request_id).append(kCrLf);
+        append_all(out, "X-Request-Id: "sv, options.request_id, kCrLf);
     if (!options.keep_alive)
         out.append("Connection: close\r\n"sv);
     else if (options.http10)

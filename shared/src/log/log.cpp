@@ -1,5 +1,6 @@
 #include <shop/log/log.hpp>
 #include <shop/log/writer.hpp>
+#include <shop/text/append.hpp>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,9 @@
 
 namespace shop::log {
 namespace {
+
+using namespace std::string_view_literals;
+using text::append_all;
 
 constexpr std::array<std::pair<std::string_view, Level>, 7> kLevelNames{{
     {"trace", Level::trace},
@@ -121,23 +125,44 @@ bool all_plain(std::uint64_t word) noexcept
             has_zero_byte(word ^ (kOnes * '\\'))) == 0;
 }
 
-// A quoted JSON string; runs of bytes that need no escaping are copied in one go.
+// The length of `text`'s leading run of bytes that need no escaping.
+std::size_t plain_prefix(std::string_view text) noexcept
+{
+    auto const* const begin = reinterpret_cast<unsigned char const*>(text.data());
+    auto const* const end = begin + text.size();
+    auto const* p = begin;
+    for (std::uint64_t word = 0; end - p >= 8; p += 8) {
+        std::memcpy(&word, p, sizeof word);
+        if (!all_plain(word)) {
+            break;
+        }
+    }
+    while (p < end && kPlain[*p]) {
+        ++p;
+    }
+    return static_cast<std::size_t>(p - begin);
+}
+
+bool is_plain(std::string_view text) noexcept
+{
+    return plain_prefix(text) == text.size();
+}
+
+// A quoted JSON string. Most need no escaping and go in at once; otherwise runs of bytes that
+// need none are copied in one go.
 void append_string(std::string& out, std::string_view text)
 {
+    auto const plain = plain_prefix(text);
+    if (plain == text.size()) {
+        append_all(out, "\""sv, text, "\""sv);
+        return;
+    }
     out += '"';
-    auto const* p = reinterpret_cast<unsigned char const*>(text.data());
-    auto const* const end = p + text.size();
-    auto const* run = p;
+    auto const* p = reinterpret_cast<unsigned char const*>(text.data()) + plain;
+    auto const* const end = reinterpret_cast<unsigned char const*>(text.data()) + text.size();
+    auto const* run = reinterpret_cast<unsigned char const*>(text.data());
     while (p < end) {
-        for (std::uint64_t word = 0; end - p >= 8; p += 8) {
-            std::memcpy(&word, p, sizeof word);
-            if (!all_plain(word)) {
-                break;
-            }
-        }
-        while (p < end && kPlain[*p]) {
-            ++p;
-        }
+        p += plain_prefix({reinterpret_cast<char const*>(p), static_cast<std::size_t>(end - p)});
         if (p == end) {
             break;
         }
@@ -188,11 +213,43 @@ void append_double(std::string& out, double value)
     out.append(digits.data(), length);
 }
 
+// Keys are the program's own words: plain, and then written with their punctuation at once.
 void append_key(std::string& out, std::string_view key)
 {
+    if (is_plain(key)) {
+        append_all(out, ",\""sv, key, "\":"sv);
+        return;
+    }
     out += ',';
     append_string(out, key);
     out += ':';
+}
+
+// `,"key":"value"`, in one go when neither needs escaping.
+void append_field(std::string& out, std::string_view key, std::string_view value)
+{
+    if (is_plain(key) && is_plain(value)) {
+        append_all(out, ",\""sv, key, "\":\""sv, value, "\""sv);
+        return;
+    }
+    append_key(out, key);
+    append_string(out, value);
+}
+
+// `,"key":` and a value already in JSON (a number).
+void append_json_field(std::string& out, std::string_view key, std::string_view json)
+{
+    if (is_plain(key)) {
+        append_all(out, ",\""sv, key, "\":"sv, json);
+        return;
+    }
+    append_key(out, key);
+    out.append(json);
+}
+
+std::string_view digits(fmt::format_int const& number)
+{
+    return {number.data(), number.size()};
 }
 
 // `,"pid":1,"hostname":"h","service":"s"`, rendered once per init.
@@ -210,25 +267,20 @@ std::string identity_json(int pid, std::string_view hostname, std::string_view s
 void append_head(std::string& out, Level level, std::int64_t epoch_ms, std::string_view identity,
                  Context const& context)
 {
-    out += "{\"level\":";
-    append_number(out, static_cast<int>(level));
-    out += ",\"time\":";
-    append_number(out, epoch_ms);
-    out += identity;
+    append_all(out, "{\"level\":"sv, digits(fmt::format_int(static_cast<int>(level))),
+               ",\"time\":"sv, digits(fmt::format_int(epoch_ms)), identity);
     for (auto const& [key, value] :
-         {std::pair{"requestId", context.request_id}, std::pair{"traceId", context.trace_id},
-          std::pair{"spanId", context.span_id}}) {
+         {std::pair{"requestId"sv, context.request_id}, std::pair{"traceId"sv, context.trace_id},
+          std::pair{"spanId"sv, context.span_id}}) {
         if (!value.empty()) {
-            append_key(out, key);
-            append_string(out, value);
+            append_field(out, key, value);
         }
     }
 }
 
 void append_tail(std::string& out, std::string_view msg)
 {
-    append_key(out, "msg");
-    append_string(out, msg);
+    append_field(out, "msg", msg);
     out += '}';
 }
 
@@ -402,8 +454,7 @@ Line::~Line()
 Line& Line::field(std::string_view key, std::string_view value)
 {
     if (enabled_) {
-        append_key(text_, key);
-        append_string(text_, value);
+        append_field(text_, key, value);
     }
     return *this;
 }
@@ -445,8 +496,7 @@ Line& Line::field(std::string_view key, double value)
 Line& Line::signed_field(std::string_view key, std::int64_t value)
 {
     if (enabled_) {
-        append_key(text_, key);
-        append_number(text_, value);
+        append_json_field(text_, key, digits(fmt::format_int(value)));
     }
     return *this;
 }
@@ -454,8 +504,7 @@ Line& Line::signed_field(std::string_view key, std::int64_t value)
 Line& Line::unsigned_field(std::string_view key, std::uint64_t value)
 {
     if (enabled_) {
-        append_key(text_, key);
-        append_number(text_, value);
+        append_json_field(text_, key, digits(fmt::format_int(value)));
     }
     return *this;
 }

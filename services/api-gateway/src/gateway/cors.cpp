@@ -29,22 +29,28 @@ bool CorsPolicy::allows(std::string_view origin) const
 CorsDecision CorsPolicy::decide(CorsRequest const& request) const
 {
     CorsDecision d;
-    d.preflight =
-        request.method == "OPTIONS" && !request.origin.empty() && !request.request_method.empty();
-    d.headers.emplace_back("Vary", "Origin");
-    if (!allows(request.origin))
-        return d;
-    d.headers.emplace_back("Access-Control-Allow-Origin", std::string{request.origin});
-    if (!any_)
-        d.headers.emplace_back("Access-Control-Allow-Credentials", "true");
-    if (d.preflight) {
-        d.headers.emplace_back("Access-Control-Allow-Methods", std::string{kMethods});
-        d.headers.emplace_back("Access-Control-Allow-Headers", std::string{kAllowHeaders});
-        d.headers.emplace_back("Access-Control-Max-Age", std::string{kMaxAgeSeconds});
-    } else {
-        d.headers.emplace_back("Access-Control-Expose-Headers", std::string{kExposeHeaders});
-    }
+    d.preflight = decide(request, d.headers);
     return d;
+}
+
+bool CorsPolicy::decide(CorsRequest const& request, Headers& headers) const
+{
+    bool const preflight =
+        request.method == "OPTIONS" && !request.origin.empty() && !request.request_method.empty();
+    headers.emplace_back("Vary", "Origin");
+    if (!allows(request.origin))
+        return preflight;
+    headers.emplace_back("Access-Control-Allow-Origin", std::string{request.origin});
+    if (!any_)
+        headers.emplace_back("Access-Control-Allow-Credentials", "true");
+    if (preflight) {
+        headers.emplace_back("Access-Control-Allow-Methods", std::string{kMethods});
+        headers.emplace_back("Access-Control-Allow-Headers", std::string{kAllowHeaders});
+        headers.emplace_back("Access-Control-Max-Age", std::string{kMaxAgeSeconds});
+    } else {
+        headers.emplace_back("Access-Control-Expose-Headers", std::string{kExposeHeaders});
+    }
+    return preflight;
 }
 
 } // namespace shop::gateway

@@ -28,6 +28,8 @@ public:
 
     bool allows(std::string_view origin) const;
     CorsDecision decide(CorsRequest const& request) const;
+    // The same, with the headers appended to `headers`: true for a preflight.
+    bool decide(CorsRequest const& request, Headers& headers) const;
 
 private:
     std::vector<std::string> origins_;

@@ -4,6 +4,7 @@
 #include "gateway/upstream_response.hpp"
 
 #include <shop/log/log.hpp>
+#include <shop/text/append.hpp>
 #include <shop/text/case.hpp>
 
 #include <boost/asio/write.hpp>
@@ -67,7 +68,7 @@ std::vector<std::string> connection_options_of(http::Request::Message const& mes
 
 void append_header(std::string& out, std::string_view name, std::string_view value)
 {
-    out.append(name).append(": "sv).append(value).append("\r\n"sv);
+    text::append_all(out, name, ": "sv, value, "\r\n"sv);
 }
 
 // Methods whose requests announce their length even when empty (RFC 9110 §8.6).
@@ -86,11 +87,8 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
     UpstreamRequest out{request.method(), {}, request.body()};
     auto& head = out.head;
     head.reserve(512 + request.target().size());
-    head.append(request.method_name())
-        .append(" "sv)
-        .append(upstream.config.base_path)
-        .append(request.target())
-        .append(" HTTP/1.1\r\n"sv);
+    text::append_all(head, request.method_name(), " "sv, upstream.config.base_path,
+                     request.target(), " HTTP/1.1\r\n"sv);
 
     append_header(head, "Host", upstream.host_header);
     auto const options = connection_options_of(in);
@@ -103,10 +101,13 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
         auto const name = field.name_string();
         if (is_hop_by_hop(name, options) || iequals(name, "host") ||
             iequals(name, "content-length") || iequals(name, "expect") ||
-            iequals(name, "x-api-key") || set_by_stage(name))
+            iequals(name, "x-api-key") || iequals(name, "x-request-id") || set_by_stage(name))
             continue;
         append_header(head, name, field.value());
     }
+    // The client's own when the chassis kept it, else the one it assigned: the services log
+    // the same id.
+    append_header(head, "X-Request-Id", request.request_id());
     for (auto const& [name, value] : exchange.upstream_headers)
         append_header(head, name, value);
     if (!api_key.empty())

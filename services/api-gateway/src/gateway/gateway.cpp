@@ -36,8 +36,7 @@ Gateway::Gateway(Config const& config)
 {
     for (auto const& upstream : config_.upstreams)
         upstreams_.push_back(std::make_unique<Upstream>(upstream, config_));
-    pipeline_.add(std::make_unique<RequestIdStage>())
-        .add(std::make_unique<SecurityHeadersStage>())
+    pipeline_.add(std::make_unique<SecurityHeadersStage>())
         .add(std::make_unique<CorsStage>(CorsPolicy{config_.allowed_origins}))
         .add(std::make_unique<RateLimitStage>(config_.rate_limit, config_.trust_proxy));
     // Authentication comes here, before the route's handler.

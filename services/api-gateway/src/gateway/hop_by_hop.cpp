@@ -29,8 +29,9 @@ std::vector<std::string> connection_options(std::vector<std::string_view> const&
 bool is_hop_by_hop(std::string_view name, std::vector<std::string> const& connection_options)
 {
     using text::iequals;
-    for (std::string_view const fixed :
-         {"connection", "keep-alive", "te", "transfer-encoding", "upgrade", "trailer"})
+    using namespace std::string_view_literals; // no strlen per name and call
+    for (auto const fixed :
+         {"connection"sv, "keep-alive"sv, "te"sv, "transfer-encoding"sv, "upgrade"sv, "trailer"sv})
         if (iequals(name, fixed))
             return true;
     if (text::istarts_with(name, "proxy-"))

@@ -44,8 +44,8 @@ http::Response failure_response(std::exception_ptr failure, http::Request const&
     return http::Response::error(error, request.request_id());
 }
 
-// Room for what the stages add to a response (security, rate limit and CORS headers).
-constexpr std::size_t kStageResponseHeaders = 12;
+// Room for what the stages add to a response (Cache-Control, CORS and rate limit headers).
+constexpr std::size_t kStageResponseHeaders = 10;
 
 } // namespace
 
@@ -85,6 +85,10 @@ http::Handler Pipeline::wrap(ExchangeHandler handler) const
 void apply_headers(http::Response& response, Headers&& headers)
 {
     using text::iequals;
+    if (response.headers.empty()) { // most upstream answers: nothing to replace or merge
+        response.headers = std::move(headers);
+        return;
+    }
     response.headers.reserve(response.headers.size() + headers.size());
     for (auto& [name, value] : headers) {
         auto const same = [&name](auto const& header) { return iequals(header.first, name); };

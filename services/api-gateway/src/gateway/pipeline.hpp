@@ -19,7 +19,7 @@ namespace shop::gateway {
 // One request on its way through the pipeline.
 struct Exchange {
     http::Request& request;
-    Headers response_headers; // set on the response (replacing the handler's own)
+    Headers response_headers; // set on the response (replacing the handler's own); a name once
     Headers upstream_headers; // set on the upstream request (replacing the client's)
 };
 

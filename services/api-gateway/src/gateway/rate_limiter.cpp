@@ -23,7 +23,7 @@ RateDecision RateLimiter::hit(std::string_view client)
             window_ = window;
             counts_ = {}; // also gives the memory back
         }
-        auto it = counts_.find(std::string{client});
+        auto it = counts_.find(client);
         if (it == counts_.end()) {
             auto const key = counts_.size() < options_.max_clients ? client : kOverflowBucket;
             it = counts_.try_emplace(std::string{key}, 0).first;

@@ -5,6 +5,7 @@
 #include "gateway/clock.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -39,7 +40,15 @@ private:
     Clock::time_point const epoch_;
     mutable std::mutex mutex_;
     std::int64_t window_ = 0;
-    std::unordered_map<std::string, std::uint32_t> counts_;
+    // Looked up by the client's string_view, with no key built for a known client.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view key) const noexcept
+        {
+            return std::hash<std::string_view>{}(key);
+        }
+    };
+    std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> counts_;
 };
 
 } // namespace shop::gateway

@@ -1,12 +1,10 @@
 #include "gateway/stages.hpp"
 
-namespace shop::gateway {
+#include <shop/text/case.hpp>
 
-std::optional<http::Response> RequestIdStage::on_request(Exchange& exchange)
-{
-    exchange.upstream_headers.emplace_back("X-Request-Id", exchange.request.request_id());
-    return std::nullopt;
-}
+#include <algorithm>
+
+namespace shop::gateway {
 
 Headers const& security_headers()
 {
@@ -16,23 +14,29 @@ Headers const& security_headers()
     return headers;
 }
 
+bool is_security_header(std::string_view name)
+{
+    return std::ranges::any_of(security_headers(), [name](auto const& header) {
+        return text::iequals(header.first, name);
+    });
+}
+
 std::optional<http::Response> SecurityHeadersStage::on_request(Exchange& exchange)
 {
-    auto& h = exchange.response_headers;
-    h.insert(h.end(), security_headers().begin(), security_headers().end());
+    // The security headers themselves are the server's defaults, on every response; the
+    // forwarder drops an upstream's own, so the gateway's are the ones that reach the client.
     if (exchange.request.is_api())
-        h.emplace_back("Cache-Control", "no-store");
+        exchange.response_headers.emplace_back("Cache-Control", "no-store");
     return std::nullopt;
 }
 
 std::optional<http::Response> CorsStage::on_request(Exchange& exchange)
 {
     auto const& request = exchange.request;
-    auto decision = policy_.decide({request.method_name(), request.header("Origin"),
-                                    request.header("Access-Control-Request-Method")});
-    for (auto& header : decision.headers)
-        exchange.response_headers.push_back(std::move(header));
-    if (!decision.preflight)
+    bool const preflight = policy_.decide({request.method_name(), request.header("Origin"),
+                                           request.header("Access-Control-Request-Method")},
+                                          exchange.response_headers);
+    if (!preflight)
         return std::nullopt;
     // A preflight is the gateway's to answer, allowed or not (then without CORS headers).
     return http::Response{http::Status::no_content, {}, http::content_type::kText, {}};
@@ -56,7 +60,7 @@ std::optional<http::Response> RateLimitStage::on_request(Exchange& exchange)
         exchange.request.request_id());
 }
 
-std::string client_key(http::Request const& request, bool trust_proxy)
+std::string_view client_key(http::Request const& request, bool trust_proxy)
 {
     if (trust_proxy) {
         auto forwarded = request.header("X-Forwarded-For");
@@ -66,7 +70,7 @@ std::string client_key(http::Request const& request, bool trust_proxy)
         while (!forwarded.empty() && forwarded.back() == ' ')
             forwarded.remove_suffix(1);
         if (!forwarded.empty() && forwarded.size() <= 64)
-            return std::string{forwarded};
+            return forwarded;
     }
     return request.client_address();
 }

@@ -1,25 +1,18 @@
 #pragma once
-// The gateway's stages, in pipeline order: request id → security headers → CORS → rate
-// limit → (authentication, later). The route's handler forwards.
+// The gateway's stages, in pipeline order: security headers → CORS → rate limit →
+// (authentication, later). The route's handler forwards, with the request's id.
 #include "gateway/cors.hpp"
 #include "gateway/pipeline.hpp"
 #include "gateway/rate_limiter.hpp"
 
 namespace shop::gateway {
 
-// The chassis has already kept or replaced the client's X-Request-Id (and echoes it);
-// this stage sends it upstream, so the services log the same id.
-class RequestIdStage final : public Stage {
-public:
-    std::string_view name() const override { return "request-id"; }
-    std::optional<http::Response> on_request(Exchange& exchange) override;
-};
-
 // nosniff, no framing, no referrer: the server adds them to every response (its own 404s,
-// health and metrics too), the stage to the pipeline's.
+// health and metrics too). An upstream's own are not passed on, so these always hold.
 Headers const& security_headers();
+bool is_security_header(std::string_view name);
 
-// security_headers(); and nothing under /api is cached.
+// Nothing under /api is cached (an upstream's Cache-Control is replaced).
 class SecurityHeadersStage final : public Stage {
 public:
     std::string_view name() const override { return "security-headers"; }
@@ -52,7 +45,7 @@ private:
 };
 
 // The key a client is limited by: the first X-Forwarded-For address when the gateway sits
-// behind a trusted proxy, else the connection's peer.
-std::string client_key(http::Request const& request, bool trust_proxy);
+// behind a trusted proxy, else the connection's peer. A view into the request.
+std::string_view client_key(http::Request const& request, bool trust_proxy);
 
 } // namespace shop::gateway

@@ -1,6 +1,7 @@
 #include "gateway/upstream_response.hpp"
 
 #include "gateway/hop_by_hop.hpp"
+#include "gateway/stages.hpp"
 
 #include <shop/text/case.hpp>
 
@@ -16,11 +17,12 @@ using text::iequals;
 // Response headers the gateway sets itself, or that would tell about the upstream.
 bool is_gateway_owned(std::string_view name)
 {
-    for (std::string_view const owned :
-         {"content-length", "content-type", "date", "x-request-id", "server", "x-powered-by"})
+    using namespace std::string_view_literals; // no strlen per name and call
+    for (auto const owned : {"content-length"sv, "content-type"sv, "date"sv, "x-request-id"sv,
+                             "server"sv, "x-powered-by"sv})
         if (iequals(name, owned))
             return true;
-    return false;
+    return is_security_header(name);
 }
 
 // Response.content_type must outlive the response: upstream media types are kept in a
@@ -67,7 +69,7 @@ bool passes_on(boost::beast::http::field name, std::string_view name_string)
     case field::unknown:
         return !is_hop_by_hop(name_string, {}) && !is_gateway_owned(name_string);
     default:
-        return !text::istarts_with(name_string, "proxy-");
+        return !text::istarts_with(name_string, "proxy-") && !is_security_header(name_string);
     }
 }
 
