@@ -504,3 +504,21 @@ TEST_CASE("strings round-trip whatever needs escaping and wherever it sits", "[l
     for (std::size_t i = 0; i < texts.size(); ++i)
         CHECK(lines[i]["v"] == texts[i]);
 }
+
+TEST_CASE("keys and messages are escaped like values", "[log]")
+{
+    // Keys are usually the program's plain words and go in with their punctuation at once;
+    // any other is escaped all the same.
+    Capture const capture{Level::info};
+    log::Line{Level::info, {}}
+        .field("quote\"key", "v")
+        .field("line\nkey", 7)
+        .field("plain", "with \"quote\"")
+        .emit("msg \"quoted\"\n");
+    auto const lines = capture.lines();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["quote\"key"] == "v");
+    CHECK(lines[0]["line\nkey"] == 7);
+    CHECK(lines[0]["plain"] == "with \"quote\"");
+    CHECK(lines[0]["msg"] == "msg \"quoted\"\n");
+}
