@@ -1,20 +1,17 @@
 #include <shop/http/serialize.hpp>
-#include <shop/text/append.hpp>
 #include <shop/text/case.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <ctime>
 
 namespace shop::http {
 namespace {
 
-// The head's fixed pieces are string views, not C strings: appending one then costs no strlen
-// (a response head appends a few dozen of them), and a line's pieces go in at once.
 using namespace std::string_view_literals;
-using text::append_all;
 constexpr auto kCrLf = "\r\n"sv;
 
 bool is_framing_header(std::string_view name)
@@ -23,17 +20,12 @@ bool is_framing_header(std::string_view name)
            text::iequals(name, "connection"sv);
 }
 
-// A CR or LF in a handler's header would let it forge headers: they become spaces.
-void append_header(std::string& out, std::string_view name, std::string_view value)
+bool has_header(Response const& response, std::string_view name)
 {
-    auto const start = out.size();
-    append_all(out, name, ": "sv, value, kCrLf);
-    char* const line = out.data() + start;
-    std::size_t const length = out.size() - start - kCrLf.size();
-    std::string_view const added{line, length};
-    if (added.find('\r') != std::string_view::npos || added.find('\n') != std::string_view::npos)
-        std::replace_if(
-            line, line + length, [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    for (auto const& header : response.headers)
+        if (text::iequals(header.first, name))
+            return true;
+    return false;
 }
 
 std::string_view digits(fmt::format_int const& number)
@@ -41,12 +33,47 @@ std::string_view digits(fmt::format_int const& number)
     return {number.data(), number.size()};
 }
 
-bool has_header(Response const& response, std::string_view name)
+// Writes pieces at a cursor into room made beforehand: a head is a few dozen short pieces, and
+// a capacity check and call per piece would cost more than copying them.
+class Cursor {
+public:
+    explicit Cursor(char* at) : at_{at} {}
+    char* at() const { return at_; }
+
+    void put(std::string_view piece)
+    {
+        if (!piece.empty())
+            std::memcpy(at_, piece.data(), piece.size());
+        at_ += piece.size();
+    }
+
+    // A CR or LF in a handler's header would let it forge headers: they become spaces.
+    void header(std::string_view name, std::string_view value)
+    {
+        char* const line = at_;
+        put(name);
+        put(": "sv);
+        put(value);
+        std::string_view const written{line, static_cast<std::size_t>(at_ - line)};
+        if (written.find('\r') != std::string_view::npos ||
+            written.find('\n') != std::string_view::npos)
+            std::replace_if(
+                line, at_, [](char c) { return c == '\r' || c == '\n'; }, ' ');
+        put(kCrLf);
+    }
+
+private:
+    char* at_;
+};
+
+// What a header line can take at most: its name, value and punctuation.
+template <class Headers>
+std::size_t room_for(Headers const& headers)
 {
-    for (auto const& header : response.headers)
-        if (text::iequals(header.first, name))
-            return true;
-    return false;
+    std::size_t room = 0;
+    for (auto const& [name, value] : headers)
+        room += name.size() + value.size() + 4;
+    return room;
 }
 
 } // namespace
@@ -68,31 +95,59 @@ std::string_view http_date()
 
 void serialize_head(std::string& out, Response const& response, HeadOptions const& options)
 {
-    out.clear();
     auto const code = static_cast<unsigned>(response.status);
-    append_all(out, "HTTP/1.1 "sv, digits(fmt::format_int(code)), " "sv,
-               boost::beast::http::obsolete_reason(response.status), "\r\nDate: "sv, http_date(),
-               kCrLf);
-    if (code >= 200 && code != 204 && code != 304) {
-        append_all(out, "Content-Type: "sv, response.content_type, kCrLf);
-        if (!response.stream) // a stream's body ends when the connection closes
-            append_all(out, "Content-Length: "sv, digits(fmt::format_int(response.body.size())),
-                       kCrLf);
+    fmt::format_int const status{code};
+    fmt::format_int const length{response.body.size()};
+    auto const reason = boost::beast::http::obsolete_reason(response.status);
+    auto const date = http_date();
+    bool const has_content = code >= 200 && code != 204 && code != 304;
+    auto const connection = !options.keep_alive ? "Connection: close\r\n"sv
+                            : options.http10    ? "Connection: keep-alive\r\n"sv
+                                                : ""sv;
+
+    // Room for everything that may be written (the fixed lines' names and punctuation take
+    // under 128 bytes), then the head is cut to what was.
+    std::size_t room = 128 + status.size() + length.size() + reason.size() + date.size() +
+                       response.content_type.size() + options.request_id.size() +
+                       room_for(response.headers);
+    if (options.default_headers)
+        room += room_for(*options.default_headers);
+    out.clear();
+    out.resize(room);
+    Cursor head{out.data()};
+
+    head.put("HTTP/1.1 "sv);
+    head.put(digits(status));
+    head.put(" "sv);
+    head.put(reason);
+    head.put("\r\nDate: "sv);
+    head.put(date);
+    head.put(kCrLf);
+    if (has_content) {
+        head.put("Content-Type: "sv);
+        head.put(response.content_type);
+        head.put(kCrLf);
+        if (!response.stream) { // a stream's body ends when the connection closes
+            head.put("Content-Length: "sv);
+            head.put(digits(length));
+            head.put(kCrLf);
+        }
     }
-    if (!options.request_id.empty())
-        append_all(out, "X-Request-Id: "sv, options.request_id, kCrLf);
-    if (!options.keep_alive)
-        out.append("Connection: close\r\n"sv);
-    else if (options.http10)
-        out.append("Connection: keep-alive\r\n"sv);
+    if (!options.request_id.empty()) {
+        head.put("X-Request-Id: "sv);
+        head.put(options.request_id);
+        head.put(kCrLf);
+    }
+    head.put(connection);
     for (auto const& [name, value] : response.headers)
         if (!is_framing_header(name)) // the server alone frames the message
-            append_header(out, name, value);
+            head.header(name, value);
     if (options.default_headers)
         for (auto const& [name, value] : *options.default_headers)
             if (!has_header(response, name))
-                append_header(out, name, value);
-    out.append(kCrLf);
+                head.header(name, value);
+    head.put(kCrLf);
+    out.resize(static_cast<std::size_t>(head.at() - out.data()));
 }
 
 } // namespace shop::http

@@ -89,3 +89,27 @@ TEST_CASE("default headers fill in what the response does not set itself", "[ser
     CHECK(head.find("Referrer-Policy: no-referrer\r\n") != std::string::npos);
     CHECK(head.ends_with("\r\n\r\n"));
 }
+
+TEST_CASE("a head of many long headers is written whole, and a reused buffer holds only the "
+          "next head",
+          "[serialize]")
+{
+    auto big = Response::text(Status::ok, "ok");
+    std::string expected = "HTTP/1.1 200 OK\r\n"
+                           "Content-Type: text/plain; charset=utf-8\r\n"
+                           "Content-Length: 2\r\n"
+                           "X-Request-Id: r\r\n";
+    for (int i = 0; i < 40; ++i) {
+        auto name = "X-Header-" + std::to_string(i);
+        std::string value(200, static_cast<char>('a' + i % 26));
+        expected += name + ": " + value + "\r\n";
+        big.header(std::move(name), std::move(value));
+    }
+    expected += "\r\n";
+    std::string head;
+    serialize_head(head, big, {"r"});
+    CHECK(without_date(head) == expected);
+
+    serialize_head(head, Response{Status::no_content, {}, content_type::kText, {}}, {"r"});
+    CHECK(without_date(head) == "HTTP/1.1 204 No Content\r\nX-Request-Id: r\r\n\r\n");
+}
