@@ -1,11 +1,11 @@
 #include <shop/http/serialize.hpp>
+#include <shop/text/append.hpp>
 #include <shop/text/case.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <ctime>
 
 namespace shop::http {
@@ -33,38 +33,20 @@ std::string_view digits(fmt::format_int const& number)
     return {number.data(), number.size()};
 }
 
-// Writes pieces at a cursor into room made beforehand: a head is a few dozen short pieces, and
-// a capacity check and call per piece would cost more than copying them.
-class Cursor {
-public:
-    explicit Cursor(char* at) : at_{at} {}
-    char* at() const { return at_; }
-
-    void put(std::string_view piece)
-    {
-        if (!piece.empty())
-            std::memcpy(at_, piece.data(), piece.size());
-        at_ += piece.size();
-    }
-
-    // A CR or LF in a handler's header would let it forge headers: they become spaces.
-    void header(std::string_view name, std::string_view value)
-    {
-        char* const line = at_;
-        put(name);
-        put(": "sv);
-        put(value);
-        std::string_view const written{line, static_cast<std::size_t>(at_ - line)};
-        if (written.find('\r') != std::string_view::npos ||
-            written.find('\n') != std::string_view::npos)
-            std::replace_if(
-                line, at_, [](char c) { return c == '\r' || c == '\n'; }, ' ');
-        put(kCrLf);
-    }
-
-private:
-    char* at_;
-};
+// A CR or LF in a handler's header would let it forge headers: they become spaces.
+void put_header(text::Cursor& head, std::string_view name, std::string_view value)
+{
+    char* const line = head.at();
+    head.put(name);
+    head.put(": "sv);
+    head.put(value);
+    std::string_view const written{line, static_cast<std::size_t>(head.at() - line)};
+    if (written.find('\r') != std::string_view::npos ||
+        written.find('\n') != std::string_view::npos)
+        std::replace_if(
+            line, head.at(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    head.put(kCrLf);
+}
 
 // What a header line can take at most: its name, value and punctuation.
 template <class Headers>
@@ -112,9 +94,10 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
                        room_for(response.headers);
     if (options.default_headers)
         room += room_for(*options.default_headers);
+    // A head is a few dozen short pieces: written at a cursor, with no capacity check each.
     out.clear();
     out.resize(room);
-    Cursor head{out.data()};
+    text::Cursor head{out.data()};
 
     head.put("HTTP/1.1 "sv);
     head.put(digits(status));
@@ -141,11 +124,11 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
     head.put(connection);
     for (auto const& [name, value] : response.headers)
         if (!is_framing_header(name)) // the server alone frames the message
-            head.header(name, value);
+            put_header(head, name, value);
     if (options.default_headers)
         for (auto const& [name, value] : *options.default_headers)
             if (!has_header(response, name))
-                head.header(name, value);
+                put_header(head, name, value);
     head.put(kCrLf);
     out.resize(static_cast<std::size_t>(head.at() - out.data()));
 }

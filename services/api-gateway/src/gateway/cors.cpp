@@ -26,13 +26,6 @@ bool CorsPolicy::allows(std::string_view origin) const
     return any_ || std::ranges::find(origins_, origin) != origins_.end();
 }
 
-CorsDecision CorsPolicy::decide(CorsRequest const& request) const
-{
-    CorsDecision d;
-    d.preflight = decide(request, d.headers);
-    return d;
-}
-
 bool CorsPolicy::decide(CorsRequest const& request, Headers& headers) const
 {
     bool const preflight =

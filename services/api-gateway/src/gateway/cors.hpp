@@ -16,19 +16,14 @@ struct CorsRequest {
     std::string_view request_method; // Access-Control-Request-Method, "" when absent
 };
 
-struct CorsDecision {
-    bool preflight = false; // answer 204 here instead of forwarding
-    Headers headers;        // for the response (always Vary: Origin)
-};
-
 class CorsPolicy {
 public:
     // "*" in the list allows any origin (without credentials).
     explicit CorsPolicy(std::vector<std::string> allowed_origins);
 
     bool allows(std::string_view origin) const;
-    CorsDecision decide(CorsRequest const& request) const;
-    // The same, with the headers appended to `headers`: true for a preflight.
+    // Appends the response's CORS headers to `headers` (always Vary: Origin). True for a
+    // preflight: to be answered 204 here instead of forwarded.
     bool decide(CorsRequest const& request, Headers& headers) const;
 
 private:

@@ -1,6 +1,6 @@
 #pragma once
-// Appends several pieces to a string at once: one size check and growth for all of them,
-// then a copy of each. Heads and log lines are built of many short pieces, where a call to
+// Writing many short pieces into a string: one size check and growth for all of them, then a
+// copy of each. Heads and log lines are built of such pieces, where a call to
 // std::string::append per piece (each with its own capacity check) costs more than the copy.
 #include <array>
 #include <cstring>
@@ -9,6 +9,24 @@
 
 namespace shop::text {
 
+// Writes pieces at a position in room made beforehand (the caller sized it).
+class Cursor {
+public:
+    explicit Cursor(char* at) noexcept : at_{at} {}
+    char* at() const noexcept { return at_; }
+
+    void put(std::string_view piece) noexcept
+    {
+        if (!piece.empty())
+            std::memcpy(at_, piece.data(), piece.size());
+        at_ += piece.size();
+    }
+
+private:
+    char* at_;
+};
+
+// Appends the pieces, in order, growing `out` once.
 template <class... Pieces>
 void append_all(std::string& out, Pieces const&... pieces)
 {
@@ -18,12 +36,9 @@ void append_all(std::string& out, Pieces const&... pieces)
         added += view.size();
     auto const start = out.size();
     out.resize(start + added);
-    char* at = out.data() + start;
-    for (auto const view : views) {
-        if (!view.empty())
-            std::memcpy(at, view.data(), view.size());
-        at += view.size();
-    }
+    Cursor cursor{out.data() + start};
+    for (auto const view : views)
+        cursor.put(view);
 }
 
 } // namespace shop::text
