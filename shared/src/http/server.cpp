@@ -4,6 +4,7 @@
 #include <shop/http/server.hpp>
 #include <shop/log/log.hpp>
 #include <shop/net/move_socket.hpp>
+#include <shop/net/write.hpp>
 #include <shop/text/case.hpp>
 
 #include <boost/asio/post.hpp>
@@ -341,7 +342,7 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
         std::array<net::const_buffer, 2> const buffers{
             net::buffer(head), with_body ? net::buffer(response.body) : net::const_buffer{}};
         connection.enter(Phase::writing, options_.request_timeout);
-        std::tie(ec, std::ignore) = co_await net::async_write(socket, buffers, as_result);
+        std::tie(ec, std::ignore) = co_await write_all(socket, buffers);
         if (!ec && streamed)
             co_await write_stream(socket, connection, response);
 
@@ -376,7 +377,8 @@ public:
     awaitable<bool> write(std::string_view data) override
     {
         connection_.enter(Phase::writing, write_timeout_);
-        auto const [ec, n] = co_await net::async_write(socket_, net::buffer(data), as_result);
+        auto const buffer = net::buffer(data);
+        auto const [ec, n] = co_await write_all(socket_, {&buffer, 1});
         connection_.enter(Phase::handling, {});
         co_return !ec;
     }
@@ -411,7 +413,7 @@ awaitable<void> Server::reject(tcp::socket& socket, Connection& connection, Erro
     serialize_head(head, response, {request_id, false, false, &options_.default_headers});
     std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(response.body)};
     connection.enter(Phase::writing, options_.request_timeout);
-    co_await net::async_write(socket, buffers, as_result); // best effort: closing anyway
+    co_await write_all(socket, buffers); // best effort: closing anyway
     auto const status = static_cast<unsigned>(error.status());
     metrics_.record(nullptr, Verb::unknown, "OTHER", status, 0.0);
     log::Line(log::Level::warn, {request_id, {}, {}})

@@ -4,10 +4,10 @@
 #include "gateway/upstream_response.hpp"
 
 #include <shop/log/log.hpp>
+#include <shop/net/write.hpp>
 #include <shop/text/append.hpp>
 #include <shop/text/case.hpp>
 
-#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -176,8 +176,7 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
 
     connection.enter(http::Phase::writing, deadline);
     std::array<net::const_buffer, 2> const request{net::buffer(out.head), net::buffer(out.body)};
-    auto const [write_ec, written] =
-        co_await net::async_write(connection.socket, request, as_result);
+    auto const [write_ec, written] = co_await write_all(connection.socket, request);
     if (write_ec) {
         failed(write_ec, "write: ", false);
         co_return;
