@@ -28,11 +28,6 @@ bool has_header(Response const& response, std::string_view name)
     return false;
 }
 
-std::string_view digits(fmt::format_int const& number)
-{
-    return {number.data(), number.size()};
-}
-
 // A CR or LF in a handler's header would let it forge headers: they become spaces.
 void put_header(text::Cursor& head, std::string_view name, std::string_view value)
 {
@@ -100,7 +95,7 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
     text::Cursor head{out.data()};
 
     head.put("HTTP/1.1 "sv);
-    head.put(digits(status));
+    head.put(text::digits(status));
     head.put(" "sv);
     head.put(reason);
     head.put("\r\nDate: "sv);
@@ -112,7 +107,7 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
         head.put(kCrLf);
         if (!response.stream) { // a stream's body ends when the connection closes
             head.put("Content-Length: "sv);
-            head.put(digits(length));
+            head.put(text::digits(length));
             head.put(kCrLf);
         }
     }

@@ -21,6 +21,7 @@ namespace {
 
 using namespace std::string_view_literals;
 using text::append_all;
+using text::digits;
 
 constexpr std::array<std::pair<std::string_view, Level>, 7> kLevelNames{{
     {"trace", Level::trace},
@@ -181,14 +182,6 @@ void append_string(std::string& out, std::string_view text)
     out += '"';
 }
 
-template <class T>
-void append_number(std::string& out, T value)
-{
-    std::array<char, 32> digits{};
-    auto const result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
-    out.append(digits.data(), result.ptr);
-}
-
 // Durations rounded to the microsecond ("responseTime": 6.086) are most of the fractions
 // logged: below 1e5 such a number's shortest form is its integer part and at most three
 // decimals, written here without the general (slower) algorithm. Others take to_chars.
@@ -196,11 +189,14 @@ void append_double(std::string& out, double value)
 {
     double const thousandths = std::round(value * 1000);
     if (std::signbit(value) || !(value < 1e5 && thousandths / 1000 == value)) {
-        append_number(out, value);
+        std::array<char, 32> shortest{};
+        auto const result =
+            std::to_chars(shortest.data(), shortest.data() + shortest.size(), value);
+        out.append(shortest.data(), result.ptr);
         return;
     }
     auto const n = static_cast<std::int64_t>(thousandths);
-    append_number(out, n / 1000);
+    out.append(digits(fmt::format_int(n / 1000)));
     auto const fraction = static_cast<int>(n % 1000);
     if (fraction == 0)
         return;
@@ -247,16 +243,11 @@ void append_json_field(std::string& out, std::string_view key, std::string_view 
     out.append(json);
 }
 
-std::string_view digits(fmt::format_int const& number)
-{
-    return {number.data(), number.size()};
-}
-
 // `,"pid":1,"hostname":"h","service":"s"`, rendered once per init.
 std::string identity_json(int pid, std::string_view hostname, std::string_view service)
 {
     std::string out = ",\"pid\":";
-    append_number(out, pid);
+    out.append(digits(fmt::format_int(pid)));
     append_key(out, "hostname");
     append_string(out, hostname);
     append_key(out, "service");
@@ -365,7 +356,7 @@ private:
         std::string out;
         append_head(out, Level::warn, now_ms(), identity(), {});
         append_key(out, "dropped");
-        append_number(out, count);
+        out.append(digits(fmt::format_int(count)));
         append_tail(out, fmt::format("{} log lines dropped", count));
         out += '\n';
         return out;

@@ -2,6 +2,8 @@
 // Writing many short pieces into a string: one size check and growth for all of them, then a
 // copy of each. Heads and log lines are built of such pieces, where a call to
 // std::string::append per piece (each with its own capacity check) costs more than the copy.
+#include <fmt/format.h>
+
 #include <array>
 #include <cstring>
 #include <string>
@@ -39,6 +41,13 @@ void append_all(std::string& out, Pieces const&... pieces)
     Cursor cursor{out.data() + start};
     for (auto const view : views)
         cursor.put(view);
+}
+
+// An integer's decimal digits as a piece: fmt::format_int writes them into itself, with no
+// allocation, and must outlive the view.
+inline std::string_view digits(fmt::format_int const& number) noexcept
+{
+    return {number.data(), number.size()};
 }
 
 } // namespace shop::text
