@@ -1,5 +1,6 @@
 #include <shop/http/error.hpp>
 #include <shop/http/request.hpp>
+#include <shop/text/bytes.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -19,16 +20,18 @@ int hex_value(char c) noexcept
     return -1;
 }
 
+// A path from '/', with no controls, spaces, DEL, bytes from 0x80 or '#' (a fragment).
 bool is_origin_form(std::string_view target) noexcept
 {
+    using namespace text::bytes;
     if (target.empty() || target.front() != '/')
         return false;
-    for (char const c : target) {
-        auto const u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7f || c == '#')
-            return false;
-    }
-    return true;
+    return !any(
+        target,
+        [](std::uint64_t word) {
+            return has_less(word, 0x21) | has_high(word) | has(word, 0x7f) | has(word, '#');
+        },
+        [](unsigned char c) { return c <= 0x20 || c >= 0x7f || c == '#'; });
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <random>
 
 namespace shop::http {
@@ -36,14 +37,21 @@ std::string new_uuid()
     bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40); // version 4
     bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80); // RFC 4122 variant
 
-    constexpr std::string_view kHex = "0123456789abcdef";
+    // Two hex digits per byte from one table look-up.
+    static constexpr auto kHexPairs = [] {
+        constexpr std::string_view hex = "0123456789abcdef";
+        std::array<std::array<char, 2>, 256> pairs{};
+        for (std::size_t i = 0; i < pairs.size(); ++i)
+            pairs[i] = {hex[i >> 4], hex[i & 0x0f]};
+        return pairs;
+    }();
     std::string out(36, '-'); // the dashes stay at 8, 13, 18 and 23
     auto* digit = out.data();
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             ++digit;
-        *digit++ = kHex[bytes[i] >> 4];
-        *digit++ = kHex[bytes[i] & 0x0f];
+        std::memcpy(digit, kHexPairs[bytes[i]].data(), 2);
+        digit += 2;
     }
     return out;
 }

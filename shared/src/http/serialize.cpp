@@ -55,6 +55,15 @@ std::size_t room_for(Headers const& headers)
 
 } // namespace
 
+DefaultHeaders::DefaultHeaders(Headers headers) : headers_{std::move(headers)}
+{
+    lines_.resize(room_for(headers_));
+    text::Cursor at{lines_.data()};
+    for (auto const& [name, value] : headers_)
+        put_header(at, name, value);
+    lines_.resize(static_cast<std::size_t>(at.at() - lines_.data()));
+}
+
 std::string_view http_date()
 {
     thread_local std::time_t cached_second = 0;
@@ -88,7 +97,7 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
                        response.content_type.size() + options.request_id.size() +
                        room_for(response.headers);
     if (options.default_headers)
-        room += room_for(*options.default_headers);
+        room += options.default_headers->lines().size();
     // A head is a few dozen short pieces: written at a cursor, with no capacity check each.
     out.clear();
     out.resize(room);
@@ -120,10 +129,16 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
     for (auto const& [name, value] : response.headers)
         if (!is_framing_header(name)) // the server alone frames the message
             put_header(head, name, value);
-    if (options.default_headers)
-        for (auto const& [name, value] : *options.default_headers)
-            if (!has_header(response, name))
-                put_header(head, name, value);
+    if (auto const* defaults = options.default_headers) {
+        auto const& all = defaults->headers();
+        if (std::ranges::none_of(
+                all, [&](auto const& header) { return has_header(response, header.first); }))
+            head.put(defaults->lines());
+        else
+            for (auto const& [name, value] : all)
+                if (!has_header(response, name))
+                    put_header(head, name, value);
+    }
     head.put(kCrLf);
     out.resize(static_cast<std::size_t>(head.at() - out.data()));
 }

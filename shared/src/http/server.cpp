@@ -113,8 +113,8 @@ std::shared_ptr<Server> Server::create(std::vector<net::io_context*> shards, Ser
 
 Server::Server(std::vector<net::io_context*> shards, ServerOptions options, Router routes,
                metrics::Registry& registry)
-    : shards_{std::move(shards)}, options_{std::move(options)}, balancer_{shards_.size(),
-                                                                          options_.balance},
+    : shards_{std::move(shards)}, options_{std::move(options)},
+      balancer_{shards_.size(), options_.balance}, default_headers_{options_.default_headers},
       routes_{std::move(routes)}, registry_{registry}, metrics_{registry, routes_.routes().size()},
       strand_{net::make_strand(*shards_.at(0))}, acceptor_{*shards_.front()}, sweep_timer_{strand_}
 {
@@ -336,8 +336,7 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
 
         bool const streamed = response.stream && request.method() != Verb::head;
         bool const close = !keep_alive || draining() || streamed;
-        serialize_head(head, response,
-                       {request.request_id(), !close, http10, &options_.default_headers});
+        serialize_head(head, response, {request.request_id(), !close, http10, &default_headers_});
         bool const with_body = request.method() != Verb::head && has_body(response.status);
         std::array<net::const_buffer, 2> const buffers{
             net::buffer(head), with_body ? net::buffer(response.body) : net::const_buffer{}};
@@ -410,7 +409,7 @@ awaitable<void> Server::reject(tcp::socket& socket, Connection& connection, Erro
 {
     auto const request_id = new_uuid();
     auto const response = Response::error(error, request_id);
-    serialize_head(head, response, {request_id, false, false, &options_.default_headers});
+    serialize_head(head, response, {request_id, false, false, &default_headers_});
     std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(response.body)};
     connection.enter(Phase::writing, options_.request_timeout);
     co_await write_all(socket, buffers); // best effort: closing anyway

@@ -1,12 +1,14 @@
 #include <shop/log/log.hpp>
 #include <shop/log/writer.hpp>
 #include <shop/text/append.hpp>
+#include <shop/text/bytes.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -15,6 +17,10 @@
 #include <deque>
 #include <mutex>
 #include <unistd.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace shop::log {
 namespace {
@@ -115,15 +121,11 @@ constexpr auto kPlain = [] {
 }();
 
 // True when none of the eight bytes in `word` needs a second look: each is plain ASCII,
-// neither '"' nor '\\' (the has-zero-byte and has-byte-less-than word tricks).
+// neither '"' nor '\\'.
 bool all_plain(std::uint64_t word) noexcept
 {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr std::uint64_t kHigh = kOnes * 0x80;
-    auto const has_zero_byte = [](std::uint64_t w) { return (w - kOnes) & ~w & kHigh; };
-    auto const control = (word - kOnes * 0x20) & ~word & kHigh;
-    return ((word & kHigh) | control | has_zero_byte(word ^ (kOnes * '"')) |
-            has_zero_byte(word ^ (kOnes * '\\'))) == 0;
+    using namespace text::bytes;
+    return !(has_high(word) | has_less(word, 0x20) | has(word, '"') | has(word, '\\'));
 }
 
 // The length of `text`'s leading run of bytes that need no escaping.
@@ -132,9 +134,33 @@ std::size_t plain_prefix(std::string_view text) noexcept
     auto const* const begin = reinterpret_cast<unsigned char const*>(text.data());
     auto const* const end = begin + text.size();
     auto const* p = begin;
-    for (std::uint64_t word = 0; end - p >= 8; p += 8) {
-        std::memcpy(&word, p, sizeof word);
-        if (!all_plain(word)) {
+#if defined(__SSE2__)
+    // Sixteen bytes at a time. As signed bytes, the controls and everything from 0x80 up are
+    // the ones below 0x20; then the quote and the backslash.
+    auto const space = _mm_set1_epi8(0x20);
+    auto const quote = _mm_set1_epi8('"');
+    auto const backslash = _mm_set1_epi8('\\');
+    auto const special = [&](unsigned char const* at) {
+        auto const bytes = _mm_loadu_si128(reinterpret_cast<__m128i const*>(at));
+        auto const found = _mm_or_si128(
+            _mm_cmplt_epi8(bytes, space),
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+        return static_cast<unsigned>(_mm_movemask_epi8(found));
+    };
+    for (; end - p >= 16; p += 16) {
+        if (auto const mask = special(p); mask != 0) {
+            return static_cast<std::size_t>(p - begin) + std::countr_zero(mask);
+        }
+    }
+    if (p != end && text.size() >= 16) {
+        // The last sixteen bytes, overlapping those already seen (which are plain).
+        auto const mask = special(end - 16) >> (p - (end - 16));
+        return mask == 0 ? text.size()
+                         : static_cast<std::size_t>(p - begin) + std::countr_zero(mask);
+    }
+#endif
+    for (; end - p >= 8; p += 8) {
+        if (!all_plain(text::bytes::load(reinterpret_cast<char const*>(p)))) {
             break;
         }
     }
@@ -209,23 +235,23 @@ void append_double(std::string& out, double value)
     out.append(digits.data(), length);
 }
 
-// Keys are the program's own words: plain, and then written with their punctuation at once.
-void append_key(std::string& out, std::string_view key)
+// `,"key":`, the key at once when it is plain (as keys mostly are).
+void append_key(std::string& out, Key key)
 {
-    if (is_plain(key)) {
-        append_all(out, ",\""sv, key, "\":"sv);
+    if (key.plain()) {
+        append_all(out, ",\""sv, key.text(), "\":"sv);
         return;
     }
     out += ',';
-    append_string(out, key);
+    append_string(out, key.text());
     out += ':';
 }
 
 // `,"key":"value"`, in one go when neither needs escaping.
-void append_field(std::string& out, std::string_view key, std::string_view value)
+void append_field(std::string& out, Key key, std::string_view value)
 {
-    if (is_plain(key) && is_plain(value)) {
-        append_all(out, ",\""sv, key, "\":\""sv, value, "\""sv);
+    if (key.plain() && is_plain(value)) {
+        append_all(out, ",\""sv, key.text(), "\":\""sv, value, "\""sv);
         return;
     }
     append_key(out, key);
@@ -233,10 +259,10 @@ void append_field(std::string& out, std::string_view key, std::string_view value
 }
 
 // `,"key":` and a value already in JSON (a number).
-void append_json_field(std::string& out, std::string_view key, std::string_view json)
+void append_json_field(std::string& out, Key key, std::string_view json)
 {
-    if (is_plain(key)) {
-        append_all(out, ",\""sv, key, "\":"sv, json);
+    if (key.plain()) {
+        append_all(out, ",\""sv, key.text(), "\":"sv, json);
         return;
     }
     append_key(out, key);
@@ -261,8 +287,8 @@ void append_head(std::string& out, Level level, std::int64_t epoch_ms, std::stri
     append_all(out, "{\"level\":"sv, digits(fmt::format_int(static_cast<int>(level))),
                ",\"time\":"sv, digits(fmt::format_int(epoch_ms)), identity);
     for (auto const& [key, value] :
-         {std::pair{"requestId"sv, context.request_id}, std::pair{"traceId"sv, context.trace_id},
-          std::pair{"spanId"sv, context.span_id}}) {
+         {std::pair{Key{"requestId"}, context.request_id},
+          std::pair{Key{"traceId"}, context.trace_id}, std::pair{Key{"spanId"}, context.span_id}}) {
         if (!value.empty()) {
             append_field(out, key, value);
         }
@@ -442,7 +468,7 @@ Line::~Line()
     }
 }
 
-Line& Line::field(std::string_view key, std::string_view value)
+Line& Line::field(Key key, std::string_view value)
 {
     if (enabled_) {
         append_field(text_, key, value);
@@ -450,7 +476,7 @@ Line& Line::field(std::string_view key, std::string_view value)
     return *this;
 }
 
-Line& Line::field(std::string_view key, char const* value)
+Line& Line::field(Key key, char const* value)
 {
     if (value == nullptr) {
         if (enabled_) {
@@ -462,7 +488,7 @@ Line& Line::field(std::string_view key, char const* value)
     return field(key, std::string_view{value});
 }
 
-Line& Line::field(std::string_view key, bool value)
+Line& Line::field(Key key, bool value)
 {
     if (enabled_) {
         append_key(text_, key);
@@ -471,7 +497,7 @@ Line& Line::field(std::string_view key, bool value)
     return *this;
 }
 
-Line& Line::field(std::string_view key, double value)
+Line& Line::field(Key key, double value)
 {
     if (enabled_) {
         append_key(text_, key);
@@ -484,7 +510,7 @@ Line& Line::field(std::string_view key, double value)
     return *this;
 }
 
-Line& Line::signed_field(std::string_view key, std::int64_t value)
+Line& Line::signed_field(Key key, std::int64_t value)
 {
     if (enabled_) {
         append_json_field(text_, key, digits(fmt::format_int(value)));
@@ -492,7 +518,7 @@ Line& Line::signed_field(std::string_view key, std::int64_t value)
     return *this;
 }
 
-Line& Line::unsigned_field(std::string_view key, std::uint64_t value)
+Line& Line::unsigned_field(Key key, std::uint64_t value)
 {
     if (enabled_) {
         append_json_field(text_, key, digits(fmt::format_int(value)));

@@ -490,13 +490,15 @@ TEST_CASE("numbers are written in their shortest round-trip form", "[log]")
 
 TEST_CASE("strings round-trip whatever needs escaping and wherever it sits", "[log]")
 {
-    // Long plain runs are scanned eight bytes at a time: put each kind of byte that needs a
-    // second look at every offset of such a run.
+    // Plain runs are scanned sixteen or eight bytes at a time, the last bytes of a text in a
+    // block that overlaps the one before: put each kind of byte that needs a second look at
+    // every offset of texts around those sizes.
     Capture const capture{Level::info};
     std::vector<std::string> texts;
     for (std::string const special : {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "é", "€", "😀"})
-        for (std::size_t i = 0; i < 24; ++i)
-            texts.push_back(std::string(i, 'a') + special + std::string(23 - i, 'b'));
+        for (std::size_t const length : {6, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33})
+            for (std::size_t i = 0; i <= length; ++i)
+                texts.push_back(std::string(i, 'a') + special + std::string(length - i, 'b'));
     for (auto const& text : texts)
         log::Line{Level::info, {}}.field("v", text).emit("n");
     auto const lines = capture.lines();

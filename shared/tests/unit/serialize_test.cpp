@@ -78,16 +78,36 @@ TEST_CASE("a handler cannot frame the message itself", "[serialize]")
 
 TEST_CASE("default headers fill in what the response does not set itself", "[serialize]")
 {
-    std::vector<std::pair<std::string, std::string>> const defaults{
-        {"X-Frame-Options", "DENY"}, {"Referrer-Policy", "no-referrer"}};
+    DefaultHeaders const defaults{
+        {{"X-Frame-Options", "DENY"}, {"Referrer-Policy", "no-referrer"}}};
     std::string head;
-    auto response = Response::text(Status::ok, "ok");
-    response.header("x-frame-options", "SAMEORIGIN");
-    serialize_head(head, response, {"r", true, false, &defaults});
-    CHECK(head.find("x-frame-options: SAMEORIGIN\r\n") != std::string::npos);
-    CHECK(head.find("DENY") == std::string::npos);
-    CHECK(head.find("Referrer-Policy: no-referrer\r\n") != std::string::npos);
-    CHECK(head.ends_with("\r\n\r\n"));
+    SECTION("a response that sets none of them gets them all, in order")
+    {
+        auto response = Response::text(Status::ok, "ok");
+        response.header("X-Kept", "yes");
+        serialize_head(head, response, {"r", true, false, &defaults});
+        CHECK(head.ends_with("X-Kept: yes\r\nX-Frame-Options: DENY\r\n"
+                             "Referrer-Policy: no-referrer\r\n\r\n"));
+    }
+    SECTION("one the response sets, in any case, is the response's alone")
+    {
+        auto response = Response::text(Status::ok, "ok");
+        response.header("x-frame-options", "SAMEORIGIN");
+        serialize_head(head, response, {"r", true, false, &defaults});
+        CHECK(head.find("x-frame-options: SAMEORIGIN\r\n") != std::string::npos);
+        CHECK(head.find("DENY") == std::string::npos);
+        CHECK(head.find("Referrer-Policy: no-referrer\r\n") != std::string::npos);
+        CHECK(head.ends_with("\r\n\r\n"));
+    }
+}
+
+TEST_CASE("a default header cannot add a header line of its own", "[serialize]")
+{
+    DefaultHeaders const defaults{{{"X-Note", "a\r\nSet-Cookie: x=1"}}};
+    std::string head;
+    serialize_head(head, Response::text(Status::ok, "ok"), {"r", true, false, &defaults});
+    CHECK(head.find("\r\nSet-Cookie") == std::string::npos);
+    CHECK(head.ends_with("X-Note: a  Set-Cookie: x=1\r\n\r\n"));
 }
 
 TEST_CASE("a head of many long headers is written whole, and a reused buffer holds only the "

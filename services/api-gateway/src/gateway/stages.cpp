@@ -1,10 +1,13 @@
 #include "gateway/stages.hpp"
 
+#include <shop/text/append.hpp>
 #include <shop/text/case.hpp>
 
 #include <algorithm>
 
 namespace shop::gateway {
+
+using namespace std::string_view_literals; // names copied without a strlen
 
 Headers const& security_headers()
 {
@@ -48,13 +51,14 @@ std::optional<http::Response> RateLimitStage::on_request(Exchange& exchange)
         return std::nullopt;
     auto const decision = limiter_.hit(client_key(exchange.request, trust_proxy_));
     auto& h = exchange.response_headers;
-    auto const reset = std::to_string(decision.reset.count());
-    h.emplace_back("RateLimit-Limit", std::to_string(decision.limit));
-    h.emplace_back("RateLimit-Remaining", std::to_string(decision.remaining));
-    h.emplace_back("RateLimit-Reset", reset);
+    fmt::format_int const reset_seconds{decision.reset.count()};
+    auto const reset = text::digits(reset_seconds);
+    h.emplace_back("RateLimit-Limit"sv, limit_);
+    h.emplace_back("RateLimit-Remaining"sv, text::digits(fmt::format_int(decision.remaining)));
+    h.emplace_back("RateLimit-Reset"sv, reset);
     if (decision.allowed)
         return std::nullopt;
-    h.emplace_back("Retry-After", reset);
+    h.emplace_back("Retry-After"sv, reset);
     return http::Response::error(
         http::Error{http::Status::too_many_requests, "ThrottlerException: Too Many Requests"},
         exchange.request.request_id());

@@ -34,13 +34,14 @@ private:
 class RateLimitStage final : public Stage {
 public:
     RateLimitStage(RateLimitOptions options, bool trust_proxy)
-        : limiter_{options}, trust_proxy_{trust_proxy}
+        : limiter_{options}, limit_{std::to_string(options.max)}, trust_proxy_{trust_proxy}
     {}
     std::string_view name() const override { return "rate-limit"; }
     std::optional<http::Response> on_request(Exchange& exchange) override;
 
 private:
     RateLimiter limiter_;
+    std::string limit_; // the RateLimit-Limit header's value, the same for every answer
     bool trust_proxy_;
 };
 

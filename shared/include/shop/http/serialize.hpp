@@ -9,12 +9,26 @@
 
 namespace shop::http {
 
+// Headers a server adds to every response that has none of that name, written once into
+// the lines they take in a head.
+class DefaultHeaders {
+public:
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+    explicit DefaultHeaders(Headers headers);
+
+    Headers const& headers() const noexcept { return headers_; }
+    std::string_view lines() const noexcept { return lines_; }
+
+private:
+    Headers headers_;
+    std::string lines_;
+};
+
 struct HeadOptions {
     std::string_view request_id;
     bool keep_alive = true;
     bool http10 = false; // an HTTP/1.0 client needs "Connection: keep-alive" to keep it
-    // Added unless the response has a header of that name.
-    std::vector<std::pair<std::string, std::string>> const* default_headers = nullptr;
+    DefaultHeaders const* default_headers = nullptr;
 };
 
 // Writes the status line, headers and the blank line to `out` (cleared first). Responses

@@ -6,6 +6,7 @@
 #include <shop/http/connection_table.hpp>
 #include <shop/http/http_metrics.hpp>
 #include <shop/http/router.hpp>
+#include <shop/http/serialize.hpp>
 #include <shop/http/server_options.hpp>
 #include <shop/http/thread_balancer.hpp>
 #include <shop/metrics/registry.hpp>
@@ -63,6 +64,7 @@ private:
     std::vector<net::io_context*> const shards_;
     ServerOptions options_;
     ThreadBalancer balancer_;
+    DefaultHeaders const default_headers_; // from options_, rendered once
     Router routes_;
     metrics::Registry& registry_;
     HttpMetrics metrics_;

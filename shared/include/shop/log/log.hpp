@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,33 @@ template <class T>
 concept Integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char>;
 } // namespace detail
 
+// A field's name: a string literal, looked at as the program is compiled. Keys are the
+// program's own words and go into a line as they are; one that JSON must escape (a quote, a
+// control character) is escaped as each line is written.
+class Key {
+public:
+    template <std::size_t N>
+    consteval Key(char const (&text)[N]) noexcept : text_{text, N - 1}, plain_{plain_ascii(text_)}
+    {}
+    constexpr std::string_view text() const noexcept { return text_; }
+    constexpr bool plain() const noexcept { return plain_; }
+
+private:
+    static constexpr bool plain_ascii(std::string_view text) noexcept
+    {
+        for (char const c : text) {
+            auto const u = static_cast<unsigned char>(c);
+            if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    std::string_view text_;
+    bool plain_;
+};
+
 // One line with extra fields. A disabled level costs one check in the constructor.
 class Line {
 public:
@@ -59,12 +87,12 @@ public:
     Line(Line const&) = delete;
     Line& operator=(Line const&) = delete;
 
-    Line& field(std::string_view key, std::string_view value);
-    Line& field(std::string_view key, char const* value); // a string literal, not a bool
-    Line& field(std::string_view key, bool value);
-    Line& field(std::string_view key, double value); // NaN and infinities become null
+    Line& field(Key key, std::string_view value);
+    Line& field(Key key, char const* value); // a string literal, not a bool
+    Line& field(Key key, bool value);
+    Line& field(Key key, double value); // NaN and infinities become null
     template <detail::Integer T>
-    Line& field(std::string_view key, T value)
+    Line& field(Key key, T value)
     {
         if constexpr (std::is_signed_v<T>) {
             return signed_field(key, value);
@@ -77,8 +105,8 @@ public:
     void emit(std::string_view msg);
 
 private:
-    Line& signed_field(std::string_view key, std::int64_t value);
-    Line& unsigned_field(std::string_view key, std::uint64_t value);
+    Line& signed_field(Key key, std::int64_t value);
+    Line& unsigned_field(Key key, std::uint64_t value);
 
     Level level_;
     bool enabled_;
