@@ -341,7 +341,10 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
         std::array<net::const_buffer, 2> const buffers{
             net::buffer(head), with_body ? net::buffer(response.body) : net::const_buffer{}};
         connection.enter(Phase::writing, options_.request_timeout);
-        std::tie(ec, std::ignore) = co_await write_all(socket, buffers);
+        auto sent = write_now(socket, buffers);
+        if (!sent.done)
+            std::tie(sent.ec, std::ignore) = co_await write_rest(socket, buffers, sent.bytes);
+        ec = sent.ec;
         if (!ec && streamed)
             co_await write_stream(socket, connection, response);
 

@@ -36,17 +36,30 @@ std::size_t send_now(tcp::socket& socket, std::span<net::const_buffer const> buf
     }
 }
 
+Sent write_now(tcp::socket& socket, std::span<net::const_buffer const> buffers)
+{
+    Sent sent;
+    sent.bytes = send_now(socket, buffers, sent.ec);
+    sent.done = sent.ec || sent.bytes == net::buffer_size(buffers);
+    return sent;
+}
+
+awaitable<std::tuple<boost::system::error_code, std::size_t>>
+write_rest(tcp::socket& socket, std::span<net::const_buffer const> buffers, std::size_t sent)
+{
+    boost::beast::buffers_suffix<std::span<net::const_buffer const>> rest{buffers};
+    rest.consume(sent);
+    auto const [ec, written] = co_await net::async_write(socket, rest, as_result);
+    co_return std::tuple{ec, sent + written};
+}
+
 awaitable<std::tuple<boost::system::error_code, std::size_t>>
 write_all(tcp::socket& socket, std::span<net::const_buffer const> buffers)
 {
-    boost::system::error_code ec;
-    auto const sent = send_now(socket, buffers, ec);
-    if (ec || sent == net::buffer_size(buffers))
-        co_return std::tuple{ec, sent};
-    boost::beast::buffers_suffix<std::span<net::const_buffer const>> rest{buffers};
-    rest.consume(sent);
-    auto const [write_ec, written] = co_await net::async_write(socket, rest, as_result);
-    co_return std::tuple{write_ec, sent + written};
+    auto const sent = write_now(socket, buffers);
+    if (sent.done)
+        co_return std::tuple{sent.ec, sent.bytes};
+    co_return co_await write_rest(socket, buffers, sent.bytes);
 }
 
 } // namespace shop

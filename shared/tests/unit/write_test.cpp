@@ -124,3 +124,50 @@ TEST_CASE("writing to a peer that closed fails with an error, not a signal", "[w
         std::tie(ec, std::ignore) = run(io, write_all(pair.writer, buffers));
     CHECK((ec == net::error::broken_pipe || ec == net::error::connection_reset));
 }
+
+TEST_CASE("write_now sends what the socket takes, and write_rest the remainder after it", "[write]")
+{
+    net::io_context io;
+    Pair pair{io};
+    pair.writer.set_option(net::socket_base::send_buffer_size{4096});
+    pair.reader.set_option(net::socket_base::receive_buffer_size{4096});
+    auto const head = pattern(100);
+    auto const body = pattern(2 * 1024 * 1024);
+    std::array const buffers{net::buffer(head), net::buffer(body)};
+
+    auto const sent = write_now(pair.writer, buffers);
+    REQUIRE_FALSE(sent.ec);
+    CHECK_FALSE(sent.done);
+    REQUIRE(sent.bytes > 0);
+    REQUIRE(sent.bytes < head.size() + body.size());
+
+    std::string received;
+    auto reading = [&]() -> awaitable<void> {
+        std::array<char, 16 * 1024> chunk{};
+        for (;;) {
+            auto const [read_ec, n] =
+                co_await pair.reader.async_read_some(net::buffer(chunk), as_result);
+            received.append(chunk.data(), n);
+            if (read_ec)
+                co_return;
+        }
+    };
+    net::co_spawn(io, reading(), net::detached);
+    auto writing = [&]() -> awaitable<std::tuple<boost::system::error_code, std::size_t>> {
+        auto result = co_await write_rest(pair.writer, buffers, sent.bytes);
+        pair.writer.shutdown(tcp::socket::shutdown_send);
+        co_return result;
+    };
+    auto const [ec, total] = run(io, writing());
+    REQUIRE_FALSE(ec);
+    CHECK(total == head.size() + body.size()); // counted from the start, write_now's included
+    REQUIRE(received.size() == head.size() + body.size());
+    CHECK(received == head + body);
+
+    // A message the socket takes whole is done at once.
+    Pair other{io};
+    auto const small = write_now(other.writer, std::array{net::buffer(head)});
+    CHECK(small.done);
+    CHECK_FALSE(small.ec);
+    CHECK(small.bytes == head.size());
+}

@@ -176,9 +176,12 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
 
     connection.enter(http::Phase::writing, deadline);
     std::array<net::const_buffer, 2> const request{net::buffer(out.head), net::buffer(out.body)};
-    auto const [write_ec, written] = co_await write_all(connection.socket, request);
-    if (write_ec) {
-        failed(write_ec, "write: ", false);
+    auto sent = write_now(connection.socket, request);
+    if (!sent.done)
+        std::tie(sent.ec, std::ignore) =
+            co_await write_rest(connection.socket, request, sent.bytes);
+    if (sent.ec) {
+        failed(sent.ec, "write: ", false);
         co_return;
     }
     UpstreamResponseParser parser;
