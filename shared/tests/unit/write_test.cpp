@@ -32,6 +32,18 @@ std::string pattern(std::size_t size)
     return text;
 }
 
+// Everything the peer sends into `received`, until it shuts its side.
+awaitable<void> read_until_closed(tcp::socket& reader, std::string& received)
+{
+    std::array<char, 16 * 1024> chunk{};
+    for (;;) {
+        auto const [ec, n] = co_await reader.async_read_some(net::buffer(chunk), as_result);
+        received.append(chunk.data(), n);
+        if (ec)
+            co_return;
+    }
+}
+
 template <class T>
 T run(net::io_context& io, awaitable<T> task)
 {
@@ -87,17 +99,7 @@ TEST_CASE("a message larger than the send buffer is written whole as the peer re
     REQUIRE(sent < message.size());
 
     std::string received;
-    auto reading = [&]() -> awaitable<void> {
-        std::array<char, 16 * 1024> chunk{};
-        for (;;) {
-            auto const [read_ec, n] =
-                co_await pair.reader.async_read_some(net::buffer(chunk), as_result);
-            received.append(chunk.data(), n);
-            if (read_ec)
-                co_return;
-        }
-    };
-    net::co_spawn(io, reading(), net::detached);
+    net::co_spawn(io, read_until_closed(pair.reader, received), net::detached);
     std::array const rest{net::buffer(message) + sent};
     auto writing = [&]() -> awaitable<std::tuple<boost::system::error_code, std::size_t>> {
         auto result = co_await write_all(pair.writer, rest);
@@ -142,17 +144,7 @@ TEST_CASE("write_now sends what the socket takes, and write_rest the remainder a
     REQUIRE(sent.bytes < head.size() + body.size());
 
     std::string received;
-    auto reading = [&]() -> awaitable<void> {
-        std::array<char, 16 * 1024> chunk{};
-        for (;;) {
-            auto const [read_ec, n] =
-                co_await pair.reader.async_read_some(net::buffer(chunk), as_result);
-            received.append(chunk.data(), n);
-            if (read_ec)
-                co_return;
-        }
-    };
-    net::co_spawn(io, reading(), net::detached);
+    net::co_spawn(io, read_until_closed(pair.reader, received), net::detached);
     auto writing = [&]() -> awaitable<std::tuple<boost::system::error_code, std::size_t>> {
         auto result = co_await write_rest(pair.writer, buffers, sent.bytes);
         pair.writer.shutdown(tcp::socket::shutdown_send);
