@@ -111,15 +111,6 @@ void append_escape(std::string& out, unsigned char c)
     }
 }
 
-// Printable ASCII other than '"' and '\\': copied as it is.
-constexpr auto kPlain = [] {
-    std::array<bool, 256> plain{};
-    for (int c = 0x20; c < 0x80; ++c) {
-        plain[c] = c != '"' && c != '\\';
-    }
-    return plain;
-}();
-
 // True when none of the eight bytes in `word` needs a second look: each is plain ASCII,
 // neither '"' nor '\\'.
 bool all_plain(std::uint64_t word) noexcept
@@ -164,7 +155,7 @@ std::size_t plain_prefix(std::string_view text) noexcept
             break;
         }
     }
-    while (p < end && kPlain[*p]) {
+    while (p < end && detail::is_plain_byte(*p)) {
         ++p;
     }
     return static_cast<std::size_t>(p - begin);

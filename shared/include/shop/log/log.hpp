@@ -50,6 +50,12 @@ namespace detail {
 // Integers print as numbers; bool and char have overloads or are rejected as ambiguous.
 template <class T>
 concept Integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char>;
+
+// Printable ASCII other than '"' and '\\': what goes into a JSON string as it is.
+constexpr bool is_plain_byte(unsigned char c) noexcept
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
 } // namespace detail
 
 // A field's name: a string literal, looked at as the program is compiled. Keys are the
@@ -67,8 +73,7 @@ private:
     static constexpr bool plain_ascii(std::string_view text) noexcept
     {
         for (char const c : text) {
-            auto const u = static_cast<unsigned char>(c);
-            if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+            if (!detail::is_plain_byte(static_cast<unsigned char>(c))) {
                 return false;
             }
         }

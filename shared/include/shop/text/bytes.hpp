@@ -1,8 +1,7 @@
 #pragma once
 // Questions about the bytes of a text answered eight at a time: each byte of a 64-bit word is
-// tested at once with carries that cannot cross into a byte that decides the answer. Short
-// header lines and log values are scanned this way in a few instructions instead of a call
-// per question.
+// tested at once with carries that cannot cross into a byte that decides the answer. Request
+// targets and the short tails of log values are scanned this way instead of byte by byte.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
