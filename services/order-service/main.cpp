@@ -1,6 +1,7 @@
 // order-service: orders over HTTP, a welcome order per new user, order status from payments.
 #include "order/consumers.hpp"
 #include "order/routes.hpp"
+#include "order/store.hpp"
 
 #include <shop/app/app.hpp>
 #include <shop/app/readiness.hpp>
@@ -15,7 +16,7 @@ int main()
         using namespace shop;
         auto const env = config::Env::from_process();
         App app{AppConfig::from_env(env, "order-service", 3002)};
-        db::Pool pool{db::Config::from_env(env, "orderdb"), app.blocking()};
+        db::Pool pool{db::Config::from_env(env, "orderdb"), app.blocking(), order::store::prepare};
         db::migrate_service(pool, env, "order-service");
         auto const kafka_config = kafka::Config::from_env(env, "order-service");
         kafka::Producer producer{kafka_config};

@@ -1,6 +1,7 @@
 // payment-service: one simulated payment per order, announced as payment.completed|failed.
 #include "payment/consumers.hpp"
 #include "payment/routes.hpp"
+#include "payment/store.hpp"
 
 #include <shop/app/app.hpp>
 #include <shop/app/readiness.hpp>
@@ -15,7 +16,8 @@ int main()
         using namespace shop;
         auto const env = config::Env::from_process();
         App app{AppConfig::from_env(env, "payment-service", 3003)};
-        db::Pool pool{db::Config::from_env(env, "paymentdb"), app.blocking()};
+        db::Pool pool{db::Config::from_env(env, "paymentdb"), app.blocking(),
+                      payment::store::prepare};
         db::migrate_service(pool, env, "payment-service");
         auto const kafka_config = kafka::Config::from_env(env, "payment-service");
         kafka::Producer producer{kafka_config};

@@ -2,6 +2,7 @@
 // user.created, user.updated or user.deleted through the transactional outbox.
 #include "user/routes.hpp"
 #include "user/service.hpp"
+#include "user/store.hpp"
 
 #include <shop/app/app.hpp>
 #include <shop/app/readiness.hpp>
@@ -15,7 +16,7 @@ int main()
         using namespace shop;
         auto const env = config::Env::from_process();
         App app{AppConfig::from_env(env, "user-service", 3001)};
-        db::Pool pool{db::Config::from_env(env, "userdb"), app.blocking()};
+        db::Pool pool{db::Config::from_env(env, "userdb"), app.blocking(), user::store::prepare};
         db::migrate_service(pool, env, "user-service");
         kafka::Producer producer{kafka::Config::from_env(env, "user-service")};
         outbox::Relay relay{pool, producer};

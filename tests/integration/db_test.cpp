@@ -18,6 +18,15 @@
 #include <latch>
 #include <set>
 #include <thread>
+#include <tuple>
+
+// libpqxx 6.4 leaks libpq's result of a statement that meets a closed connection (it asks the
+// dead connection for its encoding before it owns the result): about 2 KB each time. The tests
+// that break a connection mid-statement meet it; LeakSanitizer passes over that one leak.
+extern "C" char const* __lsan_default_suppressions()
+{
+    return "leak:PQmakeEmptyPGresult\n";
+}
 
 using namespace std::chrono_literals;
 using shop::awaitable;
@@ -257,6 +266,94 @@ TEST_CASE("run propagates exceptions and rolls back uncommitted work", "[db]")
     CHECK(scalar(pool, "SELECT count(*) FROM notes") == 1);
     CHECK(scalar(pool, "SELECT count(*) FROM notes WHERE text = 'kept'") == 1);
     CHECK(pool.stats().in_use == 0);
+}
+
+TEST_CASE("read runs each statement as a transaction of its own", "[db]")
+{
+    BlockingPool blocking{2};
+    db::Pool pool{fresh_database("read_autocommit"), blocking};
+    pool.run_sync([](pqxx::work& tx) {
+        tx.exec("CREATE TABLE notes (text text NOT NULL)");
+        tx.exec("INSERT INTO notes VALUES ('kept')");
+        tx.commit();
+    });
+
+    auto const [count, in_block, xids] = await([&]() -> awaitable<std::tuple<int, bool, int>> {
+        co_return co_await pool.read([](pqxx::nontransaction& tx) {
+            auto const count = tx.exec1("SELECT count(*) FROM notes")[0].as<int>();
+            // now() is the transaction's start: inside BEGIN it stands still, here it moves.
+            auto const in_block = tx.exec1("SELECT now() <> statement_timestamp()")[0].as<bool>();
+            std::set<std::string> ids;
+            for (int i = 0; i < 2; ++i)
+                ids.insert(tx.exec1("SELECT pg_current_xact_id()::text")[0].as<std::string>());
+            return std::tuple{count, in_block, static_cast<int>(ids.size())};
+        });
+    }());
+    CHECK(count == 1);
+    CHECK_FALSE(in_block);
+    CHECK(xids == 2); // two statements, two transactions
+
+    auto const bad_sql = [&]() -> awaitable<void> {
+        co_await pool.read(
+            [](pqxx::nontransaction& tx) { tx.exec("SELECT * FROM no_such_table"); });
+    };
+    CHECK_THROWS_AS(await(bad_sql()), pqxx::undefined_table);
+    CHECK(pool.stats().in_use == 0);
+    CHECK(scalar(pool, "SELECT count(*) FROM notes") == 1); // and the pool still works
+}
+
+TEST_CASE("read runs once more on a new connection when a pooled one breaks", "[db]")
+{
+    BlockingPool blocking{2};
+    db::Pool pool{fresh_database("read_retry", 1), blocking};
+    auto const first_pid = scalar(pool, "SELECT pg_backend_pid()"); // pooled, idle
+
+    // The first attempt loses its connection mid-read, as with a server that went away.
+    int attempts = 0;
+    auto const pid = await([&]() -> awaitable<std::int64_t> {
+        co_return co_await pool.read([&](pqxx::nontransaction& tx) {
+            if (++attempts == 1)
+                tx.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+            return tx.exec1("SELECT pg_backend_pid()")[0].as<std::int64_t>();
+        });
+    }());
+    CHECK(attempts == 2);
+    CHECK(pid != first_pid);
+    CHECK(pool.stats().open == 1);
+
+    // A connection opened for the read that breaks too is not tried a third time: 503.
+    attempts = 0;
+    auto const error = http_error_of([&] {
+        await(pool.read([&](pqxx::nontransaction& tx) {
+            ++attempts;
+            tx.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+        }));
+    });
+    REQUIRE(error);
+    CHECK(error->status() == shop::http::Status::service_unavailable);
+    CHECK(attempts == 2);
+    CHECK(pool.stats().in_use == 0);
+    CHECK(scalar(pool, "SELECT 1") == 1);
+}
+
+TEST_CASE("statements a connect hook prepares run on every connection the pool opens", "[db]")
+{
+    BlockingPool blocking{2};
+    auto const config = fresh_database("prepared", 1);
+    db::Pool pool{config, blocking, [](pqxx::connection& connection) {
+                      connection.prepare("twice", "SELECT $1::int * 2");
+                  }};
+    auto const twice = [&](int n) {
+        return await(pool.read(
+            [n](pqxx::nontransaction& tx) { return tx.exec_prepared1("twice", n)[0].as<int>(); }));
+    };
+    CHECK(twice(21) == 42);
+
+    // The server ends the connection; the one that replaces it has the statement too.
+    pqxx::connection admin{server().url("postgres")};
+    pqxx::nontransaction{admin}.exec_params("SELECT pg_terminate_backend($1, 5000)",
+                                            scalar(pool, "SELECT pg_backend_pid()"));
+    CHECK(twice(5) == 10);
 }
 
 TEST_CASE("a unique violation maps to 409", "[db]")

@@ -122,6 +122,30 @@ void Pool::transact(Body const& body)
     }
 }
 
+void Pool::autocommit(ReadBody const& body)
+{
+    Lease lease{*this};
+    auto const attempt = [&] {
+        pqxx::nontransaction tx{lease.connection()};
+        body(tx);
+    };
+    try {
+        attempt();
+    } catch (pqxx::broken_connection const&) {
+        if (lease.fresh()) {
+            lease.mark_broken();
+            throw;
+        }
+        lease.replace(); // it died unseen while idle
+        try {
+            attempt();
+        } catch (pqxx::broken_connection const&) {
+            lease.mark_broken();
+            throw;
+        }
+    }
+}
+
 std::unique_ptr<Pool::Connection> Pool::acquire()
 {
     std::unique_lock lock{mutex_};
@@ -213,7 +237,7 @@ void Pool::note_reachable(bool reachable, std::string_view why) noexcept
 awaitable<CheckResult> Pool::ping()
 {
     try {
-        co_await run([](pqxx::work& tx) { tx.exec_params("SELECT 1"); });
+        co_await read([](pqxx::nontransaction& tx) { tx.exec("SELECT 1"); });
         co_return CheckResult{};
     } catch (PoolExhausted const&) {
         co_return CheckResult{false, "no free connection"};

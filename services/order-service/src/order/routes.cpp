@@ -68,13 +68,15 @@ awaitable<http::Response> create_order(http::Request& req, Deps& d)
     cmd.user_id = canonical_id(std::move(cmd.user_id));
     auto const key = idempotency_key(req);
     auto const request = body.dump(); // canonical: object keys sorted
-    auto const find_kept = [&](pqxx::work& tx) { return store::find_kept_response(tx, key); };
+    auto const find_kept = [&](pqxx::nontransaction& tx) {
+        return store::find_kept_response(tx, key);
+    };
     if (!key.empty())
-        if (auto const kept = co_await d.db.run(find_kept))
+        if (auto const kept = co_await d.db.read(find_kept))
             co_return replay(*kept, request);
 
-    auto const state =
-        co_await d.db.run([&](pqxx::work& tx) { return store::user_state(tx, cmd.user_id); });
+    auto const state = co_await d.db.read(
+        [&](pqxx::nontransaction& tx) { return store::user_state(tx, cmd.user_id); });
     if (state == store::UserState::deleted)
         user_not_found(cmd.user_id);
     std::optional<store::User> fetched;
@@ -100,7 +102,7 @@ awaitable<http::Response> create_order(http::Request& req, Deps& d)
     if (outcome == Outcome::user_gone)
         user_not_found(order.user_id);
     if (outcome == Outcome::replay)
-        co_return replay((co_await d.db.run(find_kept)).value(), request);
+        co_return replay((co_await d.db.read(find_kept)).value(), request);
     d.relay.wake();
     d.orders_created.with({"standard"}).inc();
     co_return http::Response::json(http::Status::created, response_body);
@@ -130,7 +132,8 @@ awaitable<http::Response> get_order(http::Request& req, Deps& d)
     auto const id = canonical_id(req.param("id"));
     if (!validation::is_uuid(id))
         throw http::Error{http::Status::bad_request, "Validation failed (uuid is expected)"};
-    auto const order = co_await d.db.run([&](pqxx::work& tx) { return store::find_order(tx, id); });
+    auto const order =
+        co_await d.db.read([&](pqxx::nontransaction& tx) { return store::find_order(tx, id); });
     if (!order)
         throw http::Error{http::Status::not_found, "Order with ID " + id + " not found"};
     co_return http::Response::json(http::Status::ok, to_json(*order).dump());

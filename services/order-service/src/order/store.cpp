@@ -68,9 +68,19 @@ std::vector<Order> orders_from(pqxx::result const& rows)
     return orders;
 }
 
+// GET /api/orders/:id runs prepared.
+constexpr char const* kFindOrder = "order_find";
+
 } // namespace
 
-UserState user_state(pqxx::work& tx, std::string const& user_id)
+void prepare(pqxx::connection& connection)
+{
+    connection.prepare(kFindOrder,
+                       std::string{"WITH page AS (SELECT * FROM orders WHERE id = $1)"} +
+                           kSelectOrders);
+}
+
+UserState user_state(pqxx::transaction_base& tx, std::string const& user_id)
 {
     auto const rows = tx.exec_params("SELECT deleted FROM users WHERE id = $1", user_id);
     if (rows.empty())
@@ -145,17 +155,15 @@ bool record_payment(pqxx::work& tx, std::string const& order_id, PaymentInfo con
     return updated.affected_rows() == 1;
 }
 
-std::optional<Order> find_order(pqxx::work& tx, std::string const& order_id)
+std::optional<Order> find_order(pqxx::transaction_base& tx, std::string const& order_id)
 {
-    auto const rows = tx.exec_params(
-        std::string{"WITH page AS (SELECT * FROM orders WHERE id = $1)"} + kSelectOrders, order_id);
-    auto orders = orders_from(rows);
+    auto orders = orders_from(tx.exec_prepared(kFindOrder, order_id));
     if (orders.empty())
         return std::nullopt;
     return std::move(orders.front());
 }
 
-OrderList list_orders(pqxx::work& tx, std::string const& user_id, Page page)
+OrderList list_orders(pqxx::transaction_base& tx, std::string const& user_id, Page page)
 {
     // An empty user id means every user.
     constexpr char const* kFilter = "(NULLIF($1, '') IS NULL OR user_id = NULLIF($1, '')::uuid)";
@@ -171,7 +179,7 @@ OrderList list_orders(pqxx::work& tx, std::string const& user_id, Page page)
     return list;
 }
 
-std::optional<KeptResponse> find_kept_response(pqxx::work& tx, std::string const& key)
+std::optional<KeptResponse> find_kept_response(pqxx::transaction_base& tx, std::string const& key)
 {
     auto const rows =
         tx.exec_params("SELECT request, status, body FROM idempotency_keys WHERE key = $1", key);

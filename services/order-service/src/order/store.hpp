@@ -1,10 +1,11 @@
 #pragma once
 // The order-service's SQL: users projection, orders and their items. Every function runs
-// inside the caller's transaction; none commits.
+// in the caller's transaction and none commits; the reads take any kind, Pool::read's too.
 #include "order/order.hpp"
 
 #include <shop/validation/paging.hpp>
 
+#include <pqxx/connection>
 #include <pqxx/transaction>
 
 #include <cstdint>
@@ -20,7 +21,10 @@ struct User {
 
 enum class UserState { unknown, active, deleted };
 
-UserState user_state(pqxx::work& tx, std::string const& user_id);
+// Prepares the statements that run prepared on a new connection (the pool's ConnectHook).
+void prepare(pqxx::connection& connection);
+
+UserState user_state(pqxx::transaction_base& tx, std::string const& user_id);
 // Inserts or refreshes a known user; false when that user is already deleted.
 bool upsert_user(pqxx::work& tx, User const& user);
 // True when the user exists and is not deleted; holds the row until commit, so a
@@ -37,7 +41,7 @@ std::vector<std::string> cancel_pending_orders(pqxx::work& tx, std::string const
 bool record_payment(pqxx::work& tx, std::string const& order_id, PaymentInfo const& payment,
                     std::string_view status);
 
-std::optional<Order> find_order(pqxx::work& tx, std::string const& order_id);
+std::optional<Order> find_order(pqxx::transaction_base& tx, std::string const& order_id);
 
 using Page = validation::Page;
 
@@ -47,7 +51,7 @@ struct OrderList {
 };
 
 // Newest first; `user_id` empty for all users.
-OrderList list_orders(pqxx::work& tx, std::string const& user_id, Page page);
+OrderList list_orders(pqxx::transaction_base& tx, std::string const& user_id, Page page);
 
 // The first response given to a request with an Idempotency-Key.
 struct KeptResponse {
@@ -56,7 +60,7 @@ struct KeptResponse {
     std::string body;
 };
 
-std::optional<KeptResponse> find_kept_response(pqxx::work& tx, std::string const& key);
+std::optional<KeptResponse> find_kept_response(pqxx::transaction_base& tx, std::string const& key);
 // False when the key is taken (by a transaction that has committed meanwhile).
 bool keep_response(pqxx::work& tx, std::string const& key, KeptResponse const& response);
 

@@ -44,7 +44,7 @@ awaitable<http::Response> get_payment(http::Request& req, Deps& d)
     if (!validation::is_uuid(id))
         throw http::Error{http::Status::bad_request, "Validation failed (uuid is expected)"};
     auto const payment =
-        co_await d.db.run([&](pqxx::work& tx) { return store::find_payment(tx, id); });
+        co_await d.db.read([&](pqxx::nontransaction& tx) { return store::find_payment(tx, id); });
     if (!payment)
         throw http::Error{http::Status::not_found, "Payment with ID " + id + " not found"};
     co_return http::Response::json(http::Status::ok, to_json(*payment).dump());

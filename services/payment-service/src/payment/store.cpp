@@ -23,7 +23,16 @@ Payment payment_from(pqxx::row const& row)
     return p;
 }
 
+// GET /api/payments/:id runs prepared.
+constexpr char const* kFindPayment = "payment_find";
+
 } // namespace
+
+void prepare(pqxx::connection& connection)
+{
+    connection.prepare(kFindPayment,
+                       std::string{"SELECT "} + kColumns + " FROM payments WHERE id = $1");
+}
 
 bool insert_payment(pqxx::work& tx, Payment const& p)
 {
@@ -36,16 +45,15 @@ bool insert_payment(pqxx::work& tx, Payment const& p)
     return inserted.affected_rows() == 1;
 }
 
-std::optional<Payment> find_payment(pqxx::work& tx, std::string const& payment_id)
+std::optional<Payment> find_payment(pqxx::transaction_base& tx, std::string const& payment_id)
 {
-    auto const rows = tx.exec_params(
-        std::string{"SELECT "} + kColumns + " FROM payments WHERE id = $1", payment_id);
+    auto const rows = tx.exec_prepared(kFindPayment, payment_id);
     if (rows.empty())
         return std::nullopt;
     return payment_from(rows[0]);
 }
 
-PaymentList list_payments(pqxx::work& tx, std::string const& order_id, Page page)
+PaymentList list_payments(pqxx::transaction_base& tx, std::string const& order_id, Page page)
 {
     // An empty order id means every order.
     constexpr char const* kFilter =

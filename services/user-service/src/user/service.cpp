@@ -101,7 +101,8 @@ awaitable<http::Response> Service::list(http::Request& req)
 awaitable<http::Response> Service::get(http::Request& req)
 {
     auto const id = parse_user_id(req.param("id"));
-    auto const user = co_await pool_.run([&id](pqxx::work& tx) { return store::find(tx, id); });
+    auto const user =
+        co_await pool_.read([&id](pqxx::nontransaction& tx) { return store::find(tx, id); });
     if (!user)
         throw not_found(id);
     co_return json_response(http::Status::ok, to_json(*user));

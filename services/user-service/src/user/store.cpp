@@ -15,6 +15,7 @@ std::string const kInsert = "INSERT INTO users (email, name, password_hash) "
                             "VALUES ($1, $2, $3) RETURNING " +
                             kColumns;
 std::string const kFind = "SELECT " + kColumns + " FROM users WHERE id = $1::uuid";
+constexpr char const* kFindStatement = "user_find"; // GET /api/users/:id runs prepared
 std::string const kList =
     "SELECT " + kColumns + " FROM users ORDER BY created_at, id LIMIT $1 OFFSET $2";
 std::string const kUpdate = "UPDATE users SET email = coalesce($2, email), "
@@ -49,12 +50,17 @@ User insert(pqxx::work& tx, std::string const& email, std::string const& name,
     return user_of(tx.exec_params1(kInsert, email, name, password_hash));
 }
 
-std::optional<User> find(pqxx::work& tx, std::string const& id)
+void prepare(pqxx::connection& connection)
 {
-    return first_user(tx.exec_params(kFind, id));
+    connection.prepare(kFindStatement, kFind);
 }
 
-std::vector<User> list(pqxx::work& tx, validation::Page const& page)
+std::optional<User> find(pqxx::transaction_base& tx, std::string const& id)
+{
+    return first_user(tx.exec_prepared(kFindStatement, id));
+}
+
+std::vector<User> list(pqxx::transaction_base& tx, validation::Page const& page)
 {
     auto const rows = tx.exec_params(kList, page.limit, page.offset);
     std::vector<User> users;
@@ -64,7 +70,7 @@ std::vector<User> list(pqxx::work& tx, validation::Page const& page)
     return users;
 }
 
-std::int64_t count(pqxx::work& tx)
+std::int64_t count(pqxx::transaction_base& tx)
 {
     return tx.exec("SELECT count(*) FROM users")[0][0].as<std::int64_t>();
 }

@@ -1,9 +1,11 @@
 #pragma once
 // The users table. Every statement is parameterised; none reads the password hash back.
+// The reads take any kind of transaction, Pool::read's too; the writes a pqxx::work.
 #include "user/user.hpp"
 
 #include <shop/validation/paging.hpp>
 
+#include <pqxx/connection>
 #include <pqxx/transaction>
 
 #include <cstdint>
@@ -17,11 +19,14 @@ namespace shop::user::store {
 User insert(pqxx::work& tx, std::string const& email, std::string const& name,
             std::string const& password_hash);
 
-std::optional<User> find(pqxx::work& tx, std::string const& id);
+// Prepares the statements that run prepared on a new connection (the pool's ConnectHook).
+void prepare(pqxx::connection& connection);
+
+std::optional<User> find(pqxx::transaction_base& tx, std::string const& id);
 
 // Ordered by creation time, then id.
-std::vector<User> list(pqxx::work& tx, validation::Page const& page);
-std::int64_t count(pqxx::work& tx);
+std::vector<User> list(pqxx::transaction_base& tx, validation::Page const& page);
+std::int64_t count(pqxx::transaction_base& tx);
 
 // The fields to change; absent ones keep their value.
 struct Update {

@@ -8,6 +8,7 @@
 #include <shop/net/asio.hpp>
 
 #include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <pqxx/transaction>
 
@@ -45,6 +46,8 @@ public:
 
     template <class F>
     using Result = std::invoke_result_t<F&, pqxx::work&>;
+    template <class F>
+    using ReadResult = std::invoke_result_t<F&, pqxx::nontransaction&>;
 
     // Opens nothing yet. `blocking` must outlive the pool, and work the pool runs must have
     // ended before it is destroyed (stop the BlockingPool first).
@@ -67,14 +70,20 @@ public:
     template <class F>
     Result<F> run_sync(F f)
     {
-        static_assert(!std::is_reference_v<Result<F>>, "return a value, not a reference");
-        if constexpr (std::is_void_v<Result<F>>) {
-            transact([&f](pqxx::work& tx) { f(tx); });
-        } else {
-            std::optional<Result<F>> result;
-            transact([&f, &result](pqxx::work& tx) { result.emplace(f(tx)); });
-            return std::move(*result);
-        }
+        return returning<Result<F>, pqxx::work>(f, [this](auto const& body) { transact(body); });
+    }
+
+    // Runs f(tx), which only reads, on the blocking pool with no BEGIN and no COMMIT: each
+    // statement is a transaction of its own, two round trips fewer than run(). A statement
+    // sees one consistent state; reads that must agree with each other belong in run(). A
+    // pooled connection found dead is replaced and f run once more: reading twice is harmless.
+    template <class F>
+    awaitable<ReadResult<F>> read(F f)
+    {
+        return blocking_.run([this, f = std::move(f)]() mutable {
+            return returning<ReadResult<F>, pqxx::nontransaction>(
+                f, [this](auto const& body) { autocommit(body); });
+        });
     }
 
     // For Health::add("database", ...): a round trip through a pooled connection.
@@ -89,9 +98,26 @@ private:
     friend class Lease;
 
     using Body = std::function<void(pqxx::work&)>;
+    using ReadBody = std::function<void(pqxx::nontransaction&)>;
+
+    // Calls execute(body), with body passing its transaction on to f, and returns f's result.
+    template <class R, class Tx, class F, class Execute>
+    static R returning(F& f, Execute execute)
+    {
+        static_assert(!std::is_reference_v<R>, "return a value, not a reference");
+        if constexpr (std::is_void_v<R>) {
+            execute(std::function<void(Tx&)>{[&f](Tx& tx) { f(tx); }});
+        } else {
+            std::optional<R> result;
+            execute(std::function<void(Tx&)>{[&f, &result](Tx& tx) { result.emplace(f(tx)); }});
+            return std::move(*result);
+        }
+    }
 
     // Checks out a connection, opens it when needed, runs body in a transaction on it.
     void transact(Body const& body);
+    // The same without a transaction, as read() describes.
+    void autocommit(ReadBody const& body);
     // Waits for a free slot; returns its idle connection, or null when one must be opened.
     std::unique_ptr<Connection> acquire();
     // Gives a slot back with its connection (null when it broke or was never opened).
