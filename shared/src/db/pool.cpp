@@ -19,6 +19,7 @@ public:
         if (connection_ && !connection_->idle_and_healthy()) {
             pool_.close(std::move(connection_)); // died while idle: a new one opens below
         }
+        fresh_ = !connection_;
     }
     ~Lease()
     {
@@ -35,14 +36,18 @@ public:
     {
         if (!connection_) {
             connection_ = pool_.open();
-            fresh_ = true;
         }
         return connection_->get();
     }
-    // Whether the connection was opened for this lease, so cannot have gone stale.
+    // Whether the connection is (or will be) opened for this lease, so cannot have gone stale:
+    // a failure to open or to use it is no reason to try again.
     bool fresh() const noexcept { return fresh_; }
     // Closes a stale connection; the next connection() opens a new one.
-    void replace() noexcept { pool_.close(std::move(connection_)); }
+    void replace() noexcept
+    {
+        pool_.close(std::move(connection_));
+        fresh_ = true;
+    }
     void mark_broken() noexcept { broken_ = true; }
 
 private:
@@ -131,18 +136,19 @@ void Pool::autocommit(ReadBody const& body)
     };
     try {
         attempt();
+        return;
     } catch (pqxx::broken_connection const&) {
         if (lease.fresh()) {
             lease.mark_broken();
             throw;
         }
-        lease.replace(); // it died unseen while idle
-        try {
-            attempt();
-        } catch (pqxx::broken_connection const&) {
-            lease.mark_broken();
-            throw;
-        }
+    }
+    lease.replace(); // it died unseen while idle: once more, on a new connection
+    try {
+        attempt();
+    } catch (pqxx::broken_connection const&) {
+        lease.mark_broken();
+        throw;
     }
 }
 
