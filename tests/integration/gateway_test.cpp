@@ -205,6 +205,37 @@ TEST_CASE("requests are forwarded with method, path, query, body, status and hea
     CHECK(head->header("x-total-count") == "42");
 }
 
+TEST_CASE("an absolute-form target reaches the upstream in origin form; trailers never do",
+          "[gateway]")
+{
+    RunningService upstream{SHOP_TEST_SERVER};
+    auto gw = gateway(upstream.port());
+
+    // Were the target passed on as it came, the upstream would take evil.example for the
+    // authority (RFC 9112 §3.2.2).
+    Connection absolute{gw.port()};
+    REQUIRE(absolute.send("GET http://evil.example/api/users/u-1?x=1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto const forwarded = absolute.read_reply();
+    REQUIRE(forwarded);
+    CHECK(forwarded->status == 200);
+    CHECK(json::parse(forwarded->body)["target"] == "/api/users/u-1?x=1");
+
+    // A chunked body's trailer fields are dropped, not merged into the header section
+    // (RFC 9110 §6.5.1), so they cannot pose as headers upstream.
+    Connection chunked{gw.port()};
+    REQUIRE(chunked.send("POST /api/users HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                         "Content-Type: application/json\r\n\r\n"
+                         "7\r\n{\"a\":1}\r\n0\r\n"
+                         "X-Injected: 1\r\nContent-Type: text/evil\r\n\r\n"));
+    auto const posted = chunked.read_reply();
+    REQUIRE(posted);
+    CHECK(posted->status == 200);
+    auto const echo = json::parse(posted->body);
+    CHECK(echo["body"] == R"({"a":1})");
+    CHECK_FALSE(echo["headers"].contains("x-injected"));
+    CHECK(echo["headers"]["content-type"] == "application/json");
+}
+
 TEST_CASE("each prefix goes to its own upstream", "[gateway]")
 {
     RunningService users{SHOP_TEST_SERVER};
@@ -378,6 +409,34 @@ TEST_CASE("a POST is never sent twice, even when its kept-alive connection was d
     CHECK(std::count(seen.begin(), seen.end(), "POST /api/orders HTTP/1.1") == 1);
 }
 
+TEST_CASE("an upstream answer that turns out malformed or too large is a 502, and the request "
+          "is not sent again",
+          "[gateway]")
+{
+    auto const [answer, name] = GENERATE(table<std::string, std::string>(
+        {{"HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n" + std::string(4096, 'x'),
+          "over UPSTREAM_RESPONSE_LIMIT"},
+         {"HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 0\r\n\r\n", "a broken header"}}));
+    INFO(name);
+    // The second request comes on the kept-alive connection, unchecked: the upstream has
+    // acted on it by the time its answer fails, so a retry would send a DELETE twice.
+    RawUpstream raw{[bad = answer](RawUpstream& self, int fd, int) {
+        if (self.read_request(fd).empty())
+            return;
+        RawUpstream::answer(fd, "first");
+        if (self.read_request(fd).empty())
+            return;
+        ::send(fd, bad.data(), bad.size(), MSG_NOSIGNAL);
+    }};
+    auto gw = gateway(raw.port(), {{"UPSTREAM_RESPONSE_LIMIT", "1kb"}});
+    CHECK(request(gw.port(), "GET", "/api/users/1").body == "first");
+    auto const reply = request(gw.port(), "DELETE", "/api/users/2");
+    CHECK(reply.status == 502);
+    CHECK(json::parse(reply.body)["message"] == "Upstream service unavailable");
+    CHECK(raw.requests() ==
+          std::vector<std::string>{"GET /api/users/1 HTTP/1.1", "DELETE /api/users/2 HTTP/1.1"});
+}
+
 // Each connection answers one request and then closes, as a server does at its keep-alive
 // timeout: "first" on the first connection, "fresh" on every later one.
 RawUpstream::Script answers_once_per_connection()
@@ -541,9 +600,13 @@ TEST_CASE("a body over BODY_LIMIT is refused with 413 before it reaches an upstr
 {
     RunningService upstream{SHOP_TEST_SERVER};
     auto gw = gateway(upstream.port(), {{"BODY_LIMIT", "1kb"}});
-    auto const reply = request(gw.port(), "POST", "/api/users", std::string(2000, 'x'));
+    auto const reply = request(gw.port(), "POST", "/api/users", std::string(2000, 'x'),
+                               "X-Request-Id: client-413\r\n");
     CHECK(reply.status == 413);
     CHECK(json::parse(reply.body)["statusCode"] == 413);
+    // The head was read: the answer carries the client's request id, like any other.
+    CHECK(reply.header("x-request-id") == "client-413");
+    CHECK(json::parse(reply.body)["requestId"] == "client-413");
     CHECK(request(gw.port(), "POST", "/api/users", R"({"small":true})").status == 200);
 }
 

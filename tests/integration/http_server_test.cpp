@@ -372,6 +372,15 @@ TEST_CASE("a Transfer-Encoding that does not end in chunked is refused", "[http]
         CHECK(c.closed_by_peer(3s));
     }
     CHECK(request(server.port(), "GET", "/boom").status == 500); // the route is real
+
+    // The refusal carries the client's request id, its head having been read.
+    Connection c{server.port()};
+    c.send("POST /echo HTTP/1.1\r\nHost: x\r\nX-Request-Id: te-refused\r\n"
+           "Transfer-Encoding: gzip\r\n\r\n");
+    auto const reply = c.read_reply();
+    REQUIRE(reply);
+    CHECK(reply->status == 400);
+    CHECK(reply->header("X-Request-Id") == "te-refused");
 }
 
 TEST_CASE("an HTTP/1.1 request without exactly one Host is refused", "[http]")

@@ -55,6 +55,29 @@ TEST_CASE("a registration's chain is complete once its user, welcome order and p
     CHECK_FALSE(log.complete("nobody"));
 }
 
+TEST_CASE("an event delivered twice is shown once, in its chain and in the live feed",
+          "[events][event-log]")
+{
+    EventLog log;
+    auto const created = event("user.created", "r-1", {{"userId", "u-1"}});
+    auto const uncorrelated = event("user.created", "", {{"userId", "u-2"}});
+    log.add(created);
+    log.add(uncorrelated);
+    auto const before = log.last_sequence();
+    log.add(created); // a redelivery: at-least-once, or a relay publishing again
+    log.add(uncorrelated);
+    CHECK(log.last_sequence() == before);
+    CHECK(log.chain("r-1")->events.size() == 1);
+    CHECK(log.since(0).size() == 2);
+
+    // Another event of the same type and chain is not a duplicate.
+    auto again = created;
+    again.event_id = "id-other";
+    log.add(again);
+    CHECK(log.chain("r-1")->events.size() == 2);
+    CHECK(log.since(0).size() == 3);
+}
+
 TEST_CASE("a payment read before the order it pays for does not complete the chain yet",
           "[events][event-log]")
 {

@@ -1,4 +1,5 @@
 #include "gateway/pipeline.hpp"
+#include "gateway/stages.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -32,4 +33,36 @@ TEST_CASE("Vary is merged with the handler's, each value once", "[pipeline]")
     already.header("Vary", "Origin");
     apply_headers(already, {{"Vary", "Origin"}});
     CHECK(already.headers == Headers{{"Vary", "Origin"}});
+}
+
+namespace {
+
+http::Request::Message with_forwarded_for(std::vector<std::string> const& values)
+{
+    http::Request::Message message{http::Verb::get, "/api/users", 11};
+    message.set("Host", "gateway");
+    for (auto const& value : values)
+        message.insert("X-Forwarded-For", value);
+    return message;
+}
+
+} // namespace
+
+TEST_CASE("behind a trusted proxy, the rate limit keys on the address that proxy appended",
+          "[pipeline][rate]")
+{
+    auto const key = [](std::vector<std::string> const& values, bool trust) {
+        http::Request request{with_forwarded_for(values), "id"};
+        request.set_client_address("10.0.0.9");
+        return std::string{gateway::client_key(request, trust)};
+    };
+    CHECK(key({"203.0.113.7"}, true) == "203.0.113.7");
+    // What the client wrote itself comes first; the proxy's own entry is the last.
+    CHECK(key({"1.2.3.4, 203.0.113.7"}, true) == "203.0.113.7");
+    CHECK(key({"1.2.3.4", " 203.0.113.7 "}, true) == "203.0.113.7");
+    // No usable header: the connection's peer.
+    CHECK(key({}, true) == "10.0.0.9");
+    CHECK(key({"1.2.3.4, "}, true) == "10.0.0.9");
+    // Not trusted: the header is ignored.
+    CHECK(key({"203.0.113.7"}, false) == "10.0.0.9");
 }

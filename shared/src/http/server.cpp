@@ -39,13 +39,18 @@ std::chrono::milliseconds sweep_interval(ServerOptions const& o)
     return std::clamp<std::chrono::milliseconds>(shortest / 4, 50ms, 1000ms);
 }
 
+Error payload_too_large()
+{
+    return Error{Status::payload_too_large, "request entity too large"};
+}
+
 // What a failed read means for the client: an error response, or a silent close.
 std::optional<Error> read_failure(boost::system::error_code ec, bool started, bool timed_out)
 {
     if (ec == wire::error::header_limit)
         return Error{Status::request_header_fields_too_large, "Request header fields too large"};
     if (ec == wire::error::body_limit)
-        return Error{Status::payload_too_large, "request entity too large"};
+        return payload_too_large();
     if (timed_out)
         return started ? std::optional{Error{Status::request_timeout, "Request timeout"}}
                        : std::nullopt;
@@ -68,6 +73,29 @@ std::optional<Error> check_head(wire::request_parser<wire::string_body> const& p
     if (head.version() >= 11 && head.count(wire::field::host) != 1)
         return Error{Status::bad_request, "Exactly one Host header is required"};
     return std::nullopt;
+}
+
+// The request id for an answer to this request: the client's when its head has been read
+// and the id is usable, else a new one.
+std::string id_of(wire::request_parser<wire::string_body> const& parser)
+{
+    return parser.is_header_done() ? request_id_from(parser.get()["X-Request-Id"]) : new_uuid();
+}
+
+std::size_t field_count(wire::request<wire::string_body> const& message)
+{
+    return static_cast<std::size_t>(std::distance(message.begin(), message.end()));
+}
+
+// Beast adds a chunked body's trailer fields to the header's. They are dropped (RFC 9110
+// §6.5.1: never merged into the header section), so nothing downstream takes a trailer for
+// a header: neither a handler nor an upstream the gateway forwards to.
+void drop_trailers(wire::request<wire::string_body>& message, std::size_t header_fields)
+{
+    auto it = message.begin();
+    std::advance(it, std::min(header_fields, field_count(message)));
+    while (it != message.end())
+        it = message.erase(it);
 }
 
 // Compares in time independent of where they differ, so timing tells nothing of the key.
@@ -273,7 +301,8 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
     ec = {};
     for (;;) {
         wire::request_parser<wire::string_body> parser;
-        parser.body_limit(options_.body_limit);
+        // The limit is set once the head is in, so that a refusal carries the client's id.
+        parser.body_limit(boost::none);
         parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
 
         // Idle until the first byte of a request, then the head must arrive in time.
@@ -303,10 +332,17 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
         }
         if (!ec) {
             if (auto const invalid = check_head(parser)) {
-                co_await reject(socket, connection, *invalid, head);
+                co_await reject(socket, connection, *invalid, head, id_of(parser));
                 co_return std::nullopt;
             }
+            if (auto const length = parser.content_length();
+                length && *length > options_.body_limit) {
+                co_await reject(socket, connection, payload_too_large(), head, id_of(parser));
+                co_return std::nullopt;
+            }
+            parser.body_limit(options_.body_limit); // a chunked body is cut off past it
         }
+        auto const header_fields = field_count(parser.get());
         if (!ec && !parser.is_done()) {
             if (parser.get().version() >= 11 &&
                 text::iequals(parser.get()[wire::field::expect], "100-continue"))
@@ -319,9 +355,11 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
         }
         if (ec) {
             if (auto const failure = read_failure(ec, started, connection.timed_out()))
-                co_await reject(socket, connection, *failure, head);
+                co_await reject(socket, connection, *failure, head, id_of(parser));
             co_return std::nullopt;
         }
+        if (parser.chunked())
+            drop_trailers(parser.get(), header_fields);
 
         auto const started_at = Clock::now();
         connection.enter(Phase::handling, {});
@@ -408,9 +446,8 @@ awaitable<void> Server::write_stream(tcp::socket& socket, Connection& connection
 }
 
 awaitable<void> Server::reject(tcp::socket& socket, Connection& connection, Error const& error,
-                               std::string& head)
+                               std::string& head, std::string request_id)
 {
-    auto const request_id = new_uuid();
     auto const response = Response::error(error, request_id);
     serialize_head(head, response, {request_id, false, false, &default_headers_});
     std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(response.body)};

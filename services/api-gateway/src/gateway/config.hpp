@@ -40,7 +40,7 @@ struct Config {
     BreakerOptions breaker;
     RetryBudgetOptions retry;
     RateLimitOptions rate_limit;
-    bool trust_proxy = false; // TRUST_PROXY: rate-limit by X-Forwarded-For's first address
+    bool trust_proxy = false; // TRUST_PROXY: rate-limit by X-Forwarded-For's last address
     std::vector<std::string> allowed_origins; // ALLOWED_ORIGINS
     std::filesystem::path swagger_ui_dir;     // SWAGGER_UI_DIR: Swagger UI's files, absolute
 

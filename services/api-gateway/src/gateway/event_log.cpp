@@ -59,6 +59,8 @@ void EventLog::add(events::Envelope const& envelope)
     std::vector<std::shared_ptr<Signal>> wake;
     {
         std::lock_guard lock{mutex_};
+        if (is_known(seen))
+            return; // delivered again (at least once, or re-published by a relay)
         seen.sequence = ++sequence_;
         if (!seen.correlation_id.empty()) {
             auto [at, created] = chains_.try_emplace(seen.correlation_id);
@@ -91,6 +93,18 @@ void EventLog::add(events::Envelope const& envelope)
     }
     for (auto const& signal : wake)
         signal->notify();
+}
+
+bool EventLog::is_known(SeenEvent const& seen) const
+{
+    auto const same = [&seen](SeenEvent const& e) { return e.event_id == seen.event_id; };
+    if (!seen.correlation_id.empty()) {
+        auto const at = chains_.find(seen.correlation_id);
+        return at != chains_.end() && std::ranges::any_of(at->second.events, same);
+    }
+    // No chain to look in: the live ring's newest events, where a redelivery lands.
+    auto const recent = std::min<std::size_t>(live_.size(), kRecentLiveEvents);
+    return std::any_of(live_.end() - static_cast<std::ptrdiff_t>(recent), live_.end(), same);
 }
 
 std::optional<Chain> EventLog::chain(std::string const& correlation_id) const

@@ -49,7 +49,9 @@ class EventLog {
 public:
     explicit EventLog(EventLogLimits limits = {});
 
-    // From the consumer: records the event and wakes every watcher.
+    // From the consumer: records the event and wakes every watcher. An event already seen
+    // (the same eventId in its chain, or among the newest live events when it has no
+    // correlation id) is a redelivery and is dropped.
     void add(events::Envelope const& envelope);
 
     std::optional<Chain> chain(std::string const& correlation_id) const;
@@ -64,6 +66,10 @@ public:
     std::shared_ptr<Signal> watch(net::any_io_executor executor);
 
 private:
+    // How far back the live ring is searched for an event without a chain.
+    static constexpr std::size_t kRecentLiveEvents = 64;
+    bool is_known(SeenEvent const& seen) const; // under mutex_
+
     EventLogLimits limits_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Chain> chains_;

@@ -87,8 +87,11 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
     UpstreamRequest out{request.method(), {}, request.body()};
     auto& head = out.head;
     head.reserve(512 + request.target().size());
-    text::append_all(head, request.method_name(), " "sv, upstream.config.base_path,
-                     request.target(), " HTTP/1.1\r\n"sv);
+    // Origin form whatever the client sent (RFC 9112 §3.2): an absolute-form target's
+    // authority is the gateway's business, never the upstream's.
+    auto const query = request.query_string();
+    text::append_all(head, request.method_name(), " "sv, upstream.config.base_path, request.path(),
+                     query.empty() ? ""sv : "?"sv, query, " HTTP/1.1\r\n"sv);
 
     append_header(head, "Host", upstream.host_header);
     auto const options = connection_options_of(in);
@@ -118,10 +121,12 @@ UpstreamRequest upstream_request(Upstream const& upstream, Exchange const& excha
     return out;
 }
 
-// `unchecked`: a kept-alive connection leased without the liveness peek. There, what is not
-// a response may be what the upstream wrote before it closed the idle connection: stale.
+// What a failed exchange means. `unchecked`: a kept-alive connection leased without the
+// liveness peek; there, bytes that are no status line may be what the upstream wrote
+// before it closed the idle connection: stale. Once a status line has come (`answered`),
+// the upstream has taken the request, so a malformed or oversized answer is never retried.
 Failure classify(boost::system::error_code ec, bool timed_out, bool reused, bool unchecked,
-                 bool got_some)
+                 bool got_some, bool answered)
 {
     if (timed_out)
         return Failure::timeout;
@@ -131,7 +136,7 @@ Failure classify(boost::system::error_code ec, bool timed_out, bool reused, bool
         return Failure::stale;
     if (ec.category() == wire::make_error_code(wire::error::bad_method).category() &&
         ec != wire::error::end_of_stream && ec != wire::error::partial_message)
-        return unchecked ? Failure::stale : Failure::bad_response;
+        return unchecked && !answered ? Failure::stale : Failure::bad_response;
     return Failure::reset;
 }
 
@@ -169,8 +174,9 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
     auto& connection = lease->connection();
     bool const reused = connection.reused;
     bool const unchecked = reused && check == UpstreamPool::Check::none;
-    auto const failed = [&](boost::system::error_code ec, std::string_view step, bool got_some) {
-        a.failure = classify(ec, connection.timed_out(), reused, unchecked, got_some);
+    auto const failed = [&](boost::system::error_code ec, std::string_view step, bool got_some,
+                            bool answered) {
+        a.failure = classify(ec, connection.timed_out(), reused, unchecked, got_some, answered);
         a.detail = std::string{step} + ec.message();
     };
 
@@ -181,7 +187,7 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
         std::tie(sent.ec, std::ignore) =
             co_await write_rest(connection.socket, request, sent.bytes);
     if (sent.ec) {
-        failed(sent.ec, "write: ", false);
+        failed(sent.ec, "write: ", false, false);
         co_return;
     }
     UpstreamResponseParser parser;
@@ -193,7 +199,7 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
         co_await wire::async_read(connection.socket, connection.buffer, parser, as_result);
     connection.enter(http::Phase::idle, deadline);
     if (read_ec) {
-        failed(read_ec, "read: ", parser.got_some());
+        failed(read_ec, "read: ", parser.got_some(), parser.answered());
         co_return;
     }
     if (unchecked && parser.response().status == http::Status::request_timeout) {

@@ -67,8 +67,14 @@ std::optional<http::Response> RateLimitStage::on_request(Exchange& exchange)
 std::string_view client_key(http::Request const& request, bool trust_proxy)
 {
     if (trust_proxy) {
-        auto forwarded = request.header("X-Forwarded-For");
-        forwarded = forwarded.substr(0, forwarded.find(','));
+        // The last address, the one the proxy in front appended: those before it are the
+        // client's to write, and would let it pick a new key per request.
+        std::string_view forwarded;
+        for (auto const& field : request.message())
+            if (text::iequals(field.name_string(), "X-Forwarded-For"))
+                forwarded = field.value();
+        if (auto const comma = forwarded.rfind(','); comma != std::string_view::npos)
+            forwarded.remove_prefix(comma + 1);
         while (!forwarded.empty() && forwarded.front() == ' ')
             forwarded.remove_prefix(1);
         while (!forwarded.empty() && forwarded.back() == ' ')

@@ -77,6 +77,7 @@ bool passes_on(boost::beast::http::field name, std::string_view name_string)
 
 void UpstreamResponseParser::on_response_impl(int code, string_view, int, error_code&)
 {
+    answered_ = true;
     response_.status = static_cast<http::Status>(code);
     response_.content_type = interned_content_type({});
 }

@@ -17,6 +17,9 @@ class UpstreamResponseParser final : public boost::beast::http::basic_parser<fal
 public:
     // The client's response so far; whole once is_done().
     http::Response& response() noexcept { return response_; }
+    // Whether a status line has been read: what follows is an answer to the request, even
+    // should it turn out malformed or too large.
+    bool answered() const noexcept { return answered_; }
 
 private:
     using string_view = boost::beast::string_view;
@@ -38,6 +41,7 @@ private:
 
     http::Response response_;
     std::vector<std::string> connection_values_; // the Connection headers' values, rarely any
+    bool answered_ = false;
 };
 
 } // namespace shop::gateway

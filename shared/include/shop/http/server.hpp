@@ -58,7 +58,7 @@ private:
                                  Response const& response);
     awaitable<Response> dispatch(Request& request, Route const*& matched);
     awaitable<void> reject(tcp::socket& socket, Connection& connection, Error const& error,
-                           std::string& head);
+                           std::string& head, std::string request_id);
     awaitable<void> linger(tcp::socket& socket, Connection& connection);
 
     std::vector<net::io_context*> const shards_;
