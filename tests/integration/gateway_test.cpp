@@ -666,6 +666,34 @@ TEST_CASE("gateway responses carry the gateway's security headers, in place of a
     }
 }
 
+TEST_CASE("the gateway's own 404 and 405 carry the headers of any API answer, and preflights "
+          "are answered on every path",
+          "[gateway]")
+{
+    RunningService upstream{SHOP_TEST_SERVER};
+    auto gw = gateway(upstream.port(), {{"ALLOWED_ORIGINS", "https://shop.example"}});
+    std::string const origin = "Origin: https://shop.example\r\n";
+    auto const missing = request(gw.port(), "GET", "/api/nothing-here", {}, origin);
+    auto const wrong_method = request(gw.port(), "TRACE", "/api/users", {}, origin);
+    CHECK(missing.status == 404);
+    CHECK(wrong_method.status == 405);
+    CHECK_THAT(wrong_method.header("allow"), Catch::Contains("GET"));
+    for (auto const* reply : {&missing, &wrong_method}) {
+        INFO(reply->status);
+        CHECK(reply->header("cache-control") == "no-store");
+        CHECK(reply->header("x-content-type-options") == "nosniff");
+        CHECK(reply->header("access-control-allow-origin") == "https://shop.example");
+        CHECK_FALSE(reply->header("ratelimit-limit").empty());
+        CHECK(json::parse(reply->body)["statusCode"] == reply->status);
+    }
+    // The event view's routes are GET only; a browser's preflight for them is answered.
+    auto const preflight = request(gw.port(), "OPTIONS", "/api/events/some-request", {},
+                                   origin + "Access-Control-Request-Method: GET\r\n"
+                                            "Access-Control-Request-Headers: X-Request-Id\r\n");
+    CHECK(preflight.status == 204);
+    CHECK(preflight.header("access-control-allow-origin") == "https://shop.example");
+}
+
 TEST_CASE("many requests to an upstream that never answers all end in 504 and the gateway "
           "stays responsive",
           "[gateway]")

@@ -189,4 +189,10 @@ Match Router::match(Verb method, std::string_view path) const
     return best;
 }
 
+Router& Router::fallback(Fallback fallback)
+{
+    fallback_ = std::move(fallback);
+    return *this;
+}
+
 } // namespace shop::http

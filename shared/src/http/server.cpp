@@ -130,6 +130,18 @@ void log_access(Request const& request, unsigned status, double seconds)
         .emit("request completed");
 }
 
+// The 404, or the 405 with its Allow header when only the method was wrong.
+Response unmatched(Request const& request, std::string allowed)
+{
+    auto message = fmt::format("Cannot {} {}", request.method_name(), request.path());
+    if (allowed.empty())
+        return Response::error(Error{Status::not_found, std::move(message)}, request.request_id());
+    auto response = Response::error(Error{Status::method_not_allowed, std::move(message)},
+                                    request.request_id());
+    response.header("Allow", std::move(allowed));
+    return response;
+}
+
 } // namespace
 
 std::shared_ptr<Server> Server::create(std::vector<net::io_context*> shards, ServerOptions options,
@@ -490,12 +502,9 @@ awaitable<Response> Server::dispatch(Request& request, Route const*& matched)
             throw Error{Status::unauthorized, "Invalid or missing API key"};
         auto match = routes_.match(request.method(), request.path());
         if (!match.route) {
-            auto message = fmt::format("Cannot {} {}", request.method_name(), request.path());
-            if (match.allowed.empty())
-                throw Error{Status::not_found, std::move(message)};
-            auto response = Response::error(Error{Status::method_not_allowed, std::move(message)},
-                                            request.request_id());
-            response.header("Allow", std::move(match.allowed));
+            auto response = unmatched(request, std::move(match.allowed));
+            if (routes_.fallback())
+                co_return co_await routes_.fallback()(request, std::move(response));
             co_return response;
         }
         matched = match.route;

@@ -63,6 +63,15 @@ void Gateway::add_routes(http::Router& routes)
     routes.get("/health/circuit/:name",
                pipeline_.wrap([this](Exchange& exchange) { return circuit(exchange); }));
     add_docs_routes(routes, pipeline_, config_.swagger_ui_dir);
+    // A 404 or 405 goes through the pipeline too: it gets the CORS and /api headers of any
+    // answer, and a preflight is answered on every path.
+    routes.fallback(
+        [this](http::Request& request, http::Response unmatched) -> awaitable<http::Response> {
+            ExchangeHandler const respond = [&unmatched](Exchange&) -> awaitable<http::Response> {
+                co_return std::move(unmatched);
+            };
+            co_return co_await pipeline_.run(request, respond);
+        });
 }
 
 awaitable<http::Response> Gateway::circuit(Exchange& exchange)

@@ -15,6 +15,8 @@
 namespace shop::http {
 
 using Handler = std::function<awaitable<Response>(Request&)>;
+// Given a request no route matched and the 404 or 405 the server would send, what is sent.
+using Fallback = std::function<awaitable<Response>(Request&, Response)>;
 
 struct Route {
     std::size_t id; // position in the table, 0-based
@@ -45,7 +47,14 @@ public:
 
     std::vector<std::unique_ptr<Route>> const& routes() const { return routes_; }
 
+    // For a service whose every answer goes through its own steps (the gateway's CORS,
+    // security and rate limit headers, preflights on any path): unset, the 404 or 405 is sent
+    // as it is.
+    Router& fallback(Fallback fallback);
+    Fallback const& fallback() const { return fallback_; }
+
 private:
+    Fallback fallback_;
     std::vector<std::unique_ptr<Route>> routes_; // unique_ptr: Requests point into routes
     // by_length_[n]: the routes of n segments, in registration order; a path is compared
     // only with the routes of its own length.
