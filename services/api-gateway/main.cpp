@@ -31,7 +31,8 @@ int main()
         gateway::EventLog event_log{view_config.limits};
         kafka::Consumer consumer{kafka_config, producer};
         gateway::follow_events(consumer, event_log);
-        gateway::add_event_routes(routes, gateway.pipeline(), event_log, view_config);
+        gateway::add_event_routes(routes, gateway.pipeline(), event_log, view_config,
+                                  [&health = app.health()] { return health.shutting_down(); });
 
         app.serve(std::move(routes));
         consumer.start();

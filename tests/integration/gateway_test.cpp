@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <atomic>
+#include <csignal>
 #include <functional>
 #include <mutex>
 #include <netinet/in.h>
@@ -692,6 +693,24 @@ TEST_CASE("the gateway's own 404 and 405 carry the headers of any API answer, an
                                             "Access-Control-Request-Headers: X-Request-Id\r\n");
     CHECK(preflight.status == 204);
     CHECK(preflight.header("access-control-allow-origin") == "https://shop.example");
+}
+
+TEST_CASE("a long poll on the event view is answered when the gateway begins to shut down",
+          "[gateway]")
+{
+    RunningService upstream{SHOP_TEST_SERVER};
+    auto gw = gateway(upstream.port());
+    Connection poll{gw.port()};
+    REQUIRE(poll.send("GET /api/events/nobody-yet?wait=30 HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::this_thread::sleep_for(200ms); // the poll is waiting
+    auto const signalled = std::chrono::steady_clock::now();
+    gw.process().signal(SIGTERM);
+    // Answered with what there is (nothing: 404) within about a second, not after 30 s.
+    auto const reply = poll.read_reply(5s);
+    REQUIRE(reply);
+    CHECK(reply->status == 404);
+    CHECK(std::chrono::steady_clock::now() - signalled < 3s);
+    CHECK(gw.process().wait_exit(5s) == 0);
 }
 
 TEST_CASE("many requests to an upstream that never answers all end in 504 and the gateway "

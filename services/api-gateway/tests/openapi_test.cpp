@@ -157,7 +157,7 @@ struct GatewayRoutes {
     GatewayRoutes()
     {
         gateway.add_routes(routes);
-        add_event_routes(routes, gateway.pipeline(), events, events_config);
+        add_event_routes(routes, gateway.pipeline(), events, events_config, [] { return false; });
     }
 
     bool forwarded(std::string_view pattern) const

@@ -53,15 +53,16 @@ std::string chain_json(std::string const& correlation_id, Chain const& chain)
     return out + "]}";
 }
 
-awaitable<http::Response> chain_of(EventLog& log, EventViewConfig const& config, Exchange& ex)
+awaitable<http::Response> chain_of(EventLog& log, EventViewConfig const& config,
+                                   std::function<bool()> const& draining, Exchange& ex)
 {
     auto const correlation_id = ex.request.param("correlationId");
     auto const deadline = Clock::now() + parse_wait(ex.request, config.max_wait);
     auto const signal = log.watch(co_await net::this_coro::executor); // before the first look
     // Every event wakes every waiter: look without copying until the chain is complete.
-    while (!log.complete(correlation_id) && Clock::now() < deadline)
-        if (!co_await signal->wait_until(deadline))
-            break;
+    // Each second at least, to notice a shutdown.
+    while (!log.complete(correlation_id) && Clock::now() < deadline && !draining())
+        co_await signal->wait_until(std::min(deadline, Clock::now() + std::chrono::seconds{1}));
     auto const chain = log.chain(correlation_id);
     if (!chain)
         throw http::Error{http::Status::not_found,
@@ -145,12 +146,14 @@ void follow_events(kafka::Consumer& consumer, EventLog& log)
 }
 
 void add_event_routes(http::Router& routes, Pipeline const& pipeline, EventLog& log,
-                      EventViewConfig const& config)
+                      EventViewConfig const& config, std::function<bool()> draining)
 {
     routes.get("/api/events/stream",
                pipeline.wrap([&log, &config](Exchange& ex) { return stream(log, config, ex); }));
     routes.get("/api/events/:correlationId",
-               pipeline.wrap([&log, &config](Exchange& ex) { return chain_of(log, config, ex); }));
+               pipeline.wrap([&log, &config, draining = std::move(draining)](Exchange& ex) {
+                   return chain_of(log, config, draining, ex);
+               }));
 }
 
 std::string to_json(SeenEvent const& event)

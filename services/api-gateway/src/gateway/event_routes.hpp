@@ -10,6 +10,7 @@
 #include <shop/kafka/consumer.hpp>
 
 #include <chrono>
+#include <functional>
 
 namespace shop::gateway {
 
@@ -33,8 +34,10 @@ struct EventViewConfig {
 void follow_events(kafka::Consumer& consumer, EventLog& log);
 
 // `log` and `pipeline` must outlive the routes.
+// `draining` says when the service has begun to shut down: a long poll then answers with
+// what it has instead of holding the request until its wait ends.
 void add_event_routes(http::Router& routes, Pipeline const& pipeline, EventLog& log,
-                      EventViewConfig const& config);
+                      EventViewConfig const& config, std::function<bool()> draining);
 
 // One event as the view shows it: {sequence, correlationId, eventId, eventType, source,
 // occurredAt, receivedAt, data}.

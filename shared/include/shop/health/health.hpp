@@ -24,6 +24,7 @@ public:
     void add(std::string name, Check check);
     // From now on /health/ready answers 503.
     void set_shutting_down() noexcept { shutting_down_.store(true, std::memory_order_release); }
+    bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_acquire); }
 
     http::Response live() const;
     awaitable<http::Response> ready() const;
