@@ -237,6 +237,26 @@ TEST_CASE("an absolute-form target reaches the upstream in origin form; trailers
     CHECK(echo["headers"]["content-type"] == "application/json");
 }
 
+TEST_CASE("a HEAD answer shows the Content-Length the upstream declared for its body", "[gateway]")
+{
+    RawUpstream raw{[](RawUpstream& self, int fd, int) {
+        if (self.read_request(fd).empty())
+            return;
+        std::string const head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 1234\r\n\r\n";
+        ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+    }};
+    auto gw = gateway(raw.port());
+    Connection connection{gw.port()};
+    REQUIRE(connection.send("HEAD /api/users/u-1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto const head = connection.read_reply(5s, Connection::Body::none);
+    REQUIRE(head);
+    CHECK(head->status == 200);
+    CHECK(head->header("content-length") == "1234"); // RFC 9110 §8.6: what a GET would send
+    CHECK(head->body.empty());
+    CHECK(raw.requests() == std::vector<std::string>{"HEAD /api/users/u-1 HTTP/1.1"});
+}
+
 TEST_CASE("each prefix goes to its own upstream", "[gateway]")
 {
     RunningService users{SHOP_TEST_SERVER};

@@ -83,7 +83,7 @@ void serialize_head(std::string& out, Response const& response, HeadOptions cons
 {
     auto const code = static_cast<unsigned>(response.status);
     fmt::format_int const status{code};
-    fmt::format_int const length{response.body.size()};
+    fmt::format_int const length{response.head_length.value_or(response.body.size())};
     auto const reason = boost::beast::http::obsolete_reason(response.status);
     auto const date = http_date();
     bool const has_content = code >= 200 && code != 204 && code != 304;

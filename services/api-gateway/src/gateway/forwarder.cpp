@@ -210,6 +210,9 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
         co_return;
     }
     a.response = std::move(parser.response());
+    if (out.method == http::Verb::head) // no body came: the length a GET would have
+        if (auto const length = parser.content_length())
+            a.response.head_length = *length;
     // Reusable only after a complete exchange that both sides keep alive, with nothing
     // unasked left over, and that the sweeper did not shut as it ended.
     if (parser.keep_alive() && connection.buffer.size() == 0 && !connection.timed_out())

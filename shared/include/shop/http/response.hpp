@@ -6,7 +6,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +30,9 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
     // When set, the body is written by this instead of `body` (see stream.hpp).
     std::function<awaitable<void>(Stream&)> stream = {};
+    // An answer to HEAD relayed without its body (the gateway's): the Content-Length its
+    // upstream declared, sent in place of the empty body's.
+    std::optional<std::uint64_t> head_length = {};
 
     static Response json(Status status, nlohmann::json const& value);
     static Response json(Status status, std::string serialized);
