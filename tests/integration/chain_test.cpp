@@ -499,6 +499,54 @@ TEST_CASE("the live event stream sends each event as it happens, filtered by typ
     CHECK(frames.find("event: order.created") == std::string::npos);
 }
 
+TEST_CASE("a live stream resumed with Last-Event-ID first sends the events it missed",
+          "[chain][gateway][events]")
+{
+    auto& chain = gateway_chain();
+    auto const request_id = "resume-" + http::new_uuid();
+    register_user(chain.gateway(), request_id);
+    auto const seen = nlohmann::json::parse(
+        test::request(chain.gateway(), "GET", "/api/events/" + request_id + "?wait=20").body);
+    REQUIRE(seen["complete"] == true);
+    // The topics are read independently: the earliest arrival is not always user.created.
+    auto first = seen["events"][0]["sequence"].get<std::uint64_t>();
+    for (auto const& event : seen["events"])
+        first = std::min(first, event["sequence"].get<std::uint64_t>());
+
+    // As an EventSource reconnects: the id of the last event it got, here the one before
+    // this chain's first. Nothing new happens; the chain comes from the ring.
+    test::Connection stream{chain.gateway()};
+    REQUIRE(stream.send("GET /api/events/stream?type=user.created,payment.completed HTTP/1.1\r\n"
+                        "Host: 127.0.0.1\r\nLast-Event-ID: " +
+                        std::to_string(first - 1) + "\r\n\r\n"));
+    REQUIRE(stream.read_until(": following events\n\n", 5s));
+    // Every event of the chain of those types comes again, each with its own id.
+    std::vector<std::string> expected;
+    for (auto const& event : seen["events"])
+        if (event["eventType"] == "user.created" || event["eventType"] == "payment.completed")
+            expected.push_back("id: " + std::to_string(event["sequence"].get<std::uint64_t>()) +
+                               "\nevent: " + event["eventType"].get<std::string>() + "\n");
+    REQUIRE(expected.size() == 2);
+    std::string frames;
+    while (!std::ranges::all_of(
+        expected, [&frames](auto const& line) { return frames.find(line) != std::string::npos; })) {
+        auto const frame = stream.read_until("\n\n", 5s);
+        REQUIRE(frame);
+        frames += *frame;
+    }
+
+    // An id this gateway never wrote (say, from before a restart) starts at the newest.
+    test::Connection fresh{chain.gateway()};
+    REQUIRE(fresh.send("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Last-Event-ID: 99999999999\r\n\r\n"));
+    REQUIRE(fresh.read_until(": following events\n\n", 5s));
+    std::uint64_t last = 0;
+    for (auto const& event : seen["events"])
+        last = std::max(last, event["sequence"].get<std::uint64_t>());
+    if (auto const frame = fresh.read_until("\n\n", 300ms)) // only what happened since
+        CHECK(std::stoull(frame->substr(frame->find("id: ") + 4)) > last);
+}
+
 TEST_CASE("the event view answers 404 for an unknown chain, 400 for a bad wait, and stays bounded",
           "[chain][gateway][events]")
 {

@@ -77,18 +77,33 @@ std::string sse_frame(SeenEvent const& event)
            "\ndata: " + to_json(event) + "\n\n";
 }
 
+// Where a stream starts: after the client's Last-Event-ID when it sent one this log can have
+// written (a reconnecting EventSource), else after the newest event.
+std::uint64_t start_after(EventLog const& log, std::string_view last_event_id)
+{
+    auto const newest = log.last_sequence();
+    std::uint64_t id = 0;
+    auto const [end, ec] =
+        std::from_chars(last_event_id.data(), last_event_id.data() + last_event_id.size(), id);
+    bool const usable = !last_event_id.empty() && ec == std::errc{} &&
+                        end == last_event_id.data() + last_event_id.size() && id <= newest;
+    return usable ? id : newest;
+}
+
 awaitable<void> stream_events(EventLog& log, EventViewConfig const& config,
-                              std::set<std::string, std::less<>> const& types, http::Stream& out)
+                              std::set<std::string, std::less<>> const& types, std::uint64_t last,
+                              http::Stream& out)
 {
     auto const signal = log.watch(co_await net::this_coro::executor);
-    auto last = log.last_sequence();
     if (!co_await out.write(": following events\n\n"))
         co_return;
     auto next_heartbeat = Clock::now() + config.heartbeat;
-    while (!out.closing()) {
-        // Wakes for events, for the heartbeat, and each second to notice a shutdown.
-        co_await signal->wait_until(
-            std::min(next_heartbeat, Clock::now() + std::chrono::seconds{1}));
+    for (bool first = true; !out.closing(); first = false) {
+        // Wakes for events, for the heartbeat, and each second to notice a shutdown; a
+        // resumed stream first sends what it missed.
+        if (!first)
+            co_await signal->wait_until(
+                std::min(next_heartbeat, Clock::now() + std::chrono::seconds{1}));
         auto const fresh = log.since(last);
         if (!fresh.empty() && fresh.front().sequence > last + 1 &&
             !co_await out.write(": " + std::to_string(fresh.front().sequence - last - 1) +
@@ -113,8 +128,9 @@ awaitable<http::Response> stream(EventLog& log, EventViewConfig const& config, E
 {
     http::Response response{http::Status::ok, {}, kEventStream, {}};
     response.header("Cache-Control", "no-store").header("X-Accel-Buffering", "no");
-    response.stream = [&log, &config, types = parse_types(ex.request)](http::Stream& out) {
-        return stream_events(log, config, types, out);
+    auto const last = start_after(log, ex.request.header("Last-Event-ID"));
+    response.stream = [&log, &config, types = parse_types(ex.request), last](http::Stream& out) {
+        return stream_events(log, config, types, last, out);
     };
     co_return response;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The event chain view: GET /api/events/:correlationId (?wait=<seconds> holds the request
 // until the chain is complete) and GET /api/events/stream, a live Server-Sent Events feed
-// (?type=<event type>[,<event type>...] to filter). Fed by a consumer of every event topic.
+// (?type=<event type>[,<event type>...] to filter; a Last-Event-ID resumes after that event
+// while it is still in the live ring). Fed by a consumer of every event topic.
 #include "gateway/event_log.hpp"
 #include "gateway/pipeline.hpp"
 
