@@ -20,8 +20,9 @@ namespace {
 Envelope event(std::string type, std::string correlation_id, nlohmann::json data = {},
                std::optional<shop::events::Clock::time_point> occurred_at = {})
 {
+    static int made = 0; // every event its own id: the log drops one it has seen
     Envelope e;
-    e.event_id = "id-" + type + "-" + correlation_id;
+    e.event_id = "id-" + type + "-" + correlation_id + "-" + std::to_string(++made);
     e.event_type = std::move(type);
     e.occurred_at = occurred_at.value_or(shop::events::Clock::now());
     e.source = "test";

@@ -55,6 +55,13 @@ std::vector<std::string> comma_list(std::string_view list)
 
 } // namespace
 
+std::string UpstreamConfig::host_header() const
+{
+    // An IPv6 literal (the URL's brackets were taken off for the resolver) gets them back.
+    auto authority = host.find(':') == std::string::npos ? host : "[" + host + "]";
+    return port == "80" ? authority : authority + ":" + port;
+}
+
 Config Config::from_env(config::Env const& env)
 {
     Config c;

@@ -21,6 +21,9 @@ struct UpstreamConfig {
     std::string host;
     std::string port;
     std::string base_path; // the URL's path, without a trailing slash
+
+    // The Host header it is sent: "users:3001", "[::1]:3001", or the host alone on port 80.
+    std::string host_header() const;
 };
 
 struct PoolOptions {

@@ -10,9 +10,7 @@ namespace shop::gateway {
 
 struct Upstream {
     Upstream(UpstreamConfig config, Config const& gateway)
-        : config{std::move(config)}, host_header{this->config.port == "80"
-                                                     ? this->config.host
-                                                     : this->config.host + ":" + this->config.port},
+        : config{std::move(config)}, host_header{this->config.host_header()},
           pool{this->config.host, this->config.port, gateway.pool}, breaker{gateway.breaker},
           retry_budget{gateway.retry}
     {}
