@@ -93,7 +93,7 @@ std::size_t field_count(wire::request<wire::string_body> const& message)
 void drop_trailers(wire::request<wire::string_body>& message, std::size_t header_fields)
 {
     auto it = message.begin();
-    std::advance(it, std::min(header_fields, field_count(message)));
+    std::advance(it, header_fields);
     while (it != message.end())
         it = message.erase(it);
 }
@@ -354,7 +354,8 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
             }
             parser.body_limit(options_.body_limit); // a chunked body is cut off past it
         }
-        auto const header_fields = field_count(parser.get());
+        // Only a chunked body can bring trailers: counted for it alone.
+        auto const header_fields = !ec && parser.chunked() ? field_count(parser.get()) : 0;
         if (!ec && !parser.is_done()) {
             if (parser.get().version() >= 11 &&
                 text::iequals(parser.get()[wire::field::expect], "100-continue"))
@@ -377,7 +378,7 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
         connection.enter(Phase::handling, {});
         bool const keep_alive = parser.get().keep_alive() && !draining();
         bool const http10 = parser.get().version() == 10;
-        auto request_id = request_id_from(parser.get()["X-Request-Id"]);
+        auto request_id = id_of(parser);
         Request request{parser.release(), std::move(request_id)};
         request.set_client_address(client_address);
 
