@@ -4,6 +4,7 @@
 #include <shop/http/server.hpp>
 #include <shop/log/log.hpp>
 #include <shop/net/move_socket.hpp>
+#include <shop/net/read.hpp>
 #include <shop/net/write.hpp>
 #include <shop/text/case.hpp>
 
@@ -333,7 +334,8 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
                     break;
             }
             std::size_t n = 0;
-            std::tie(ec, n) = co_await socket.async_read_some(buffer.prepare(kReadSize), as_result);
+            std::tie(ec, n) = co_await socket.async_read_some(
+                DrainingBuffer{buffer.prepare(kReadSize)}, as_result);
             if (ec == net::error::eof)
                 ec = started ? wire::error::partial_message : wire::error::end_of_stream;
             buffer.commit(n);
@@ -362,9 +364,10 @@ awaitable<std::optional<std::size_t>> Server::serve(tcp::socket& socket, Connect
                 std::tie(ec, std::ignore) =
                     co_await net::async_write(socket, net::buffer(kContinue), as_result);
             connection.enter(Phase::reading, options_.request_timeout);
+            DrainingStream stream{socket};
             if (!ec)
                 std::tie(ec, std::ignore) =
-                    co_await wire::async_read(socket, buffer, parser, as_result);
+                    co_await wire::async_read(stream, buffer, parser, as_result);
         }
         if (ec) {
             if (auto const failure = read_failure(ec, started, connection.timed_out()))

@@ -1,3 +1,5 @@
+#include "socket_pair.hpp"
+
 #include <shop/net/write.hpp>
 
 #include <boost/asio/read.hpp>
@@ -12,17 +14,7 @@ using namespace shop;
 
 namespace {
 
-// A connected pair of loopback sockets on `io`.
-struct Pair {
-    explicit Pair(net::io_context& io) : writer{io}, reader{io}
-    {
-        tcp::acceptor acceptor{io, {net::ip::make_address("127.0.0.1"), 0}};
-        writer.connect(acceptor.local_endpoint());
-        reader = acceptor.accept();
-    }
-    tcp::socket writer;
-    tcp::socket reader;
-};
+using Pair = testing::SocketPair;
 
 std::string pattern(std::size_t size)
 {

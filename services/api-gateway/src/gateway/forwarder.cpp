@@ -4,6 +4,7 @@
 #include "gateway/upstream_response.hpp"
 
 #include <shop/log/log.hpp>
+#include <shop/net/read.hpp>
 #include <shop/net/write.hpp>
 #include <shop/text/append.hpp>
 #include <shop/text/case.hpp>
@@ -195,8 +196,9 @@ awaitable<void> attempt(Upstream& upstream, UpstreamRequest& out, Clock::time_po
     parser.header_limit(64 * 1024);
     parser.skip(out.method == http::Verb::head);
     connection.enter(http::Phase::reading, deadline);
+    DrainingStream stream{connection.socket};
     auto const [read_ec, read] =
-        co_await wire::async_read(connection.socket, connection.buffer, parser, as_result);
+        co_await wire::async_read(stream, connection.buffer, parser, as_result);
     connection.enter(http::Phase::idle, deadline);
     if (read_ec) {
         failed(read_ec, "read: ", parser.got_some(), parser.answered());
